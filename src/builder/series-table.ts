@@ -1,0 +1,134 @@
+import type { Histogram, Sample } from '../rw/types.js';
+import type { DropReason, ExemplarOutput, FlatLabels, SeriesMetadata, SeriesSink } from '../translate/sink.js';
+
+/** One output TimeSeries being assembled: samples XOR histograms, as RW2 requires. */
+export interface SeriesRecord {
+  key: string;
+  labels: FlatLabels;
+  metadata: SeriesMetadata;
+  samples: Sample[];
+  histograms: Histogram[];
+  exemplars: ExemplarOutput[];
+  /** The add() call that last touched this record (for the undo journal). */
+  epoch: number;
+}
+
+export type DropCounts = Record<DropReason | 'duplicate_timestamp', number>;
+
+export interface DropStats {
+  /** Data points not translated, by reason. */
+  points: DropCounts;
+  /** Metrics not translated (each with all its points). */
+  metrics: number;
+  /** The last few reasons, with the metric name, for logs. */
+  recent: Array<{ reason: DropReason; metric: string; detail: string }>;
+}
+
+export function emptyDropCounts(): DropCounts {
+  return {
+    invalid_temporality: 0,
+    no_data_points: 0,
+    unsupported_metric_type: 0,
+    invalid_metric_name: 0,
+    invalid_label_name: 0,
+    invalid_scale: 0,
+    delta_temporality: 0,
+    duplicate_timestamp: 0,
+  };
+}
+
+const RECENT_DROPS = 10;
+/** Cannot occur in a label name or value: the JSON reader makes strings well-formed and protobuf strings are valid UTF-8. */
+const KEY_SEPARATOR = '\ud800';
+
+/**
+ * Series keyed by their label set, in first-seen order. The same series arriving twice (from another
+ * resource, scope or request added to the same builder) is merged into one TimeSeries. Each add() is
+ * journaled so a failing request can be rolled back without touching what was added before.
+ */
+export class SeriesTable implements SeriesSink {
+  readonly records: SeriesRecord[] = [];
+  private readonly byKey = new Map<string, SeriesRecord>();
+  drops: DropStats = { points: emptyDropCounts(), metrics: 0, recent: [] };
+
+  private epoch = 0;
+  private journal: Array<[SeriesRecord, number, number, number]> = [];
+  private recordsAtStart = 0;
+  private dropsAtStart: DropStats = this.drops;
+
+  reset(): void {
+    this.records.length = 0;
+    this.byKey.clear();
+    this.drops = { points: emptyDropCounts(), metrics: 0, recent: [] };
+    this.journal = [];
+  }
+
+  /** Opens a journal for one add(). */
+  begin(): void {
+    this.epoch++;
+    this.journal = [];
+    this.recordsAtStart = this.records.length;
+    this.dropsAtStart = structuredClone(this.drops);
+  }
+
+  /** Undoes everything since begin(). */
+  rollback(): void {
+    for (let i = this.records.length - 1; i >= this.recordsAtStart; i--) {
+      this.byKey.delete(this.records[i].key);
+    }
+    this.records.length = this.recordsAtStart;
+    for (const [record, samples, histograms, exemplars] of this.journal) {
+      record.samples.length = samples;
+      record.histograms.length = histograms;
+      record.exemplars.length = exemplars;
+    }
+    this.journal = [];
+    this.drops = this.dropsAtStart;
+  }
+
+  private record(labels: FlatLabels, metadata: SeriesMetadata, histogram: boolean): SeriesRecord {
+    const key = (histogram ? 'h' : 's') + labels.join(KEY_SEPARATOR);
+    let record = this.byKey.get(key);
+    if (record === undefined) {
+      record = { key, labels, metadata, samples: [], histograms: [], exemplars: [], epoch: this.epoch };
+      this.byKey.set(key, record);
+      this.records.push(record);
+      return record;
+    }
+    if (record.epoch !== this.epoch) {
+      this.journal.push([record, record.samples.length, record.histograms.length, record.exemplars.length]);
+      record.epoch = this.epoch;
+    }
+    record.metadata = metadata;
+    return record;
+  }
+
+  sample(
+    labels: FlatLabels,
+    metadata: SeriesMetadata,
+    timestamp: number,
+    value: number,
+    startTimestamp: number,
+    stale: boolean,
+    exemplars: readonly ExemplarOutput[] | undefined,
+  ): void {
+    const record = this.record(labels, metadata, false);
+    const sample: Sample = { value: stale ? Number.NaN : value, timestamp, startTimestamp };
+    if (stale) sample.stale = true;
+    record.samples.push(sample);
+    if (exemplars !== undefined) for (const exemplar of exemplars) record.exemplars.push(exemplar);
+  }
+
+  histogram(labels: FlatLabels, metadata: SeriesMetadata, histogram: Histogram, exemplars: readonly ExemplarOutput[] | undefined): void {
+    const record = this.record(labels, metadata, true);
+    record.histograms.push(histogram);
+    if (exemplars !== undefined) for (const exemplar of exemplars) record.exemplars.push(exemplar);
+  }
+
+  dropped(reason: DropReason, metric: string, points: number, detail: string): void {
+    this.drops.points[reason] += points;
+    this.drops.metrics++;
+    this.drops.recent.push({ reason, metric, detail });
+    if (this.drops.recent.length > RECENT_DROPS) this.drops.recent.shift();
+  }
+}

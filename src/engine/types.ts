@@ -1,0 +1,51 @@
+/**
+ * The hot path behind one small interface: a per-request symbol table that interns UTF-8 bytes.
+ *
+ * RW2 requests carry every string once in `symbols` and refer to it by index. The engine owns that
+ * table. Internally each symbol is a packed uint32 reference (offset and length of its UTF-8 bytes in
+ * the engine's byte arena); the wire only ever sees indices.
+ *
+ * Two implementations: `wasm` (AssemblyScript, assembly/) and `js` (pure TypeScript). For the same
+ * sequence of calls both MUST produce the same indices and the same bytes.
+ */
+export type EngineKind = 'wasm' | 'js';
+
+export interface SymbolEngine {
+  readonly kind: EngineKind;
+
+  /** Forgets every symbol but "" (index 0, present from construction); keeps all capacity. */
+  reset(): void;
+
+  /**
+   * Interns `strings[0..count)` in order and writes each one's symbol index to `out[i]`.
+   * The first occurrence of a string gets the next free index; later ones get the same index.
+   */
+  internBatch(strings: readonly string[], count: number, out: Uint32Array): void;
+
+  /** Interns one string; returns its symbol index. */
+  intern(value: string): number;
+
+  /** Number of symbols, "" included. */
+  readonly size: number;
+
+  /** Total UTF-8 byte length of all symbols. */
+  readonly byteLength: number;
+
+  /** The packed uint32 reference of symbol `index` (see packed-ref.ts for the layout). */
+  ref(index: number): number;
+
+  /** Byte offset of symbol `index` in `arena()`. */
+  offsetOf(index: number): number;
+
+  /** UTF-8 byte length of symbol `index`. */
+  lengthOf(index: number): number;
+
+  /**
+   * The byte arena holding every symbol's UTF-8 bytes. A view: valid only until the next call that
+   * interns or resets (WASM memory growth detaches it).
+   */
+  arena(): Uint8Array;
+
+  /** Symbol `index` decoded back to a string (resolution of its packed reference). */
+  resolve(index: number): string;
+}

@@ -1,0 +1,376 @@
+import { OtlpDecodeError, OtlpErrorCode } from './errors.js';
+import { MAX_ANY_VALUE_DEPTH } from './decode-protobuf-common.js';
+import type {
+  AnyValue,
+  ExponentialBuckets,
+  Exemplar,
+  ExportMetricsRequest,
+  KeyValue,
+  Metric,
+  MetricData,
+  ResourceMetrics,
+  ScopeMetrics,
+} from './model.js';
+
+/**
+ * Decodes an OTLP/HTTP JSON ExportMetricsServiceRequest (the OTLP spec's JSON mapping: lowerCamelCase
+ * keys, 64-bit integers as decimal strings or numbers, enums as integers, trace/span ids as hex,
+ * bytes as base64). snake_case keys are accepted too, as protobuf JSON parsers do.
+ */
+export function decodeExportMetricsRequestJson(input: string | Uint8Array): ExportMetricsRequest {
+  const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (error) {
+    throw new OtlpDecodeError(OtlpErrorCode.INVALID_JSON, `not JSON: ${(error as Error).message}`, '');
+  }
+  return fromJsonObject(root);
+}
+
+/** The same mapping from an already parsed JSON value. */
+export function fromJsonObject(root: unknown): ExportMetricsRequest {
+  const json = new JsonWalker();
+  const request = json.object(root, '');
+  return { resourceMetrics: json.list(request, 'resourceMetrics', '', (rm, path) => json.resourceMetrics(rm, path)) };
+}
+
+type JsonObject = Record<string, unknown>;
+
+class JsonWalker {
+  fail(path: string, detail: string, code: string = OtlpErrorCode.WRONG_TYPE): never {
+    throw new OtlpDecodeError(code, detail, path);
+  }
+
+  object(value: unknown, path: string): JsonObject {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.fail(path, `expected an object, got ${describe(value)}`);
+    }
+    return value as JsonObject;
+  }
+
+  /** Reads `camelKey` or its snake_case spelling. */
+  field(object: JsonObject, key: string): unknown {
+    if (Object.hasOwn(object, key)) return object[key];
+    const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    return Object.hasOwn(object, snake) ? object[snake] : undefined;
+  }
+
+  list<T>(object: JsonObject, key: string, path: string, item: (value: unknown, path: string) => T): T[] {
+    const value = this.field(object, key);
+    const listPath = path ? `${path}.${key}` : key;
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) this.fail(listPath, `expected an array, got ${describe(value)}`);
+    return value.map((element, index) => item(element, `${listPath}[${index}]`));
+  }
+
+  string(object: JsonObject, key: string, path: string): string {
+    const value = this.field(object, key);
+    if (value === undefined || value === null) return '';
+    if (typeof value !== 'string') this.fail(`${path}.${key}`, `expected a string, got ${describe(value)}`);
+    return value;
+  }
+
+  bool(object: JsonObject, key: string, path: string): boolean {
+    const value = this.field(object, key);
+    if (value === undefined || value === null) return false;
+    if (typeof value !== 'boolean') this.fail(`${path}.${key}`, `expected a boolean, got ${describe(value)}`);
+    return value;
+  }
+
+  /** int32/uint32/enum: a JSON number or decimal string. */
+  int(object: JsonObject, key: string, path: string): number {
+    const value = this.field(object, key);
+    if (value === undefined || value === null) return 0;
+    const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+    if (typeof n !== 'number' || !Number.isInteger(n)) {
+      this.fail(`${path}.${key}`, `expected an integer, got ${describe(value)}`);
+    }
+    return n;
+  }
+
+  /** 64-bit integer as an exact bigint: JSON number or decimal string. */
+  int64(value: unknown, path: string): bigint {
+    if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+    if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+    return this.fail(path, `expected a 64-bit integer, got ${describe(value)}`);
+  }
+
+  /** uint64/fixed64 counts as numbers. */
+  count(object: JsonObject, key: string, path: string): number {
+    const value = this.field(object, key);
+    if (value === undefined || value === null) return 0;
+    const n = this.int64(value, `${path}.${key}`);
+    if (n < 0n) this.fail(`${path}.${key}`, `expected an unsigned integer, got ${describe(value)}`);
+    return Number(n);
+  }
+
+  /** A nanosecond timestamp (string or number) as milliseconds, truncated like Go's int64(ns)/1e6. */
+  millis(object: JsonObject, key: string, path: string): number {
+    const value = this.field(object, key);
+    if (value === undefined || value === null) return 0;
+    const ns = this.int64(value, `${path}.${key}`);
+    return Number(BigInt.asIntN(64, ns) / 1000000n);
+  }
+
+  /** double: a JSON number, or "NaN" / "Infinity" / "-Infinity" as protobuf JSON writes them. */
+  double(value: unknown, path: string): number {
+    if (typeof value === 'number') return value;
+    if (value === 'NaN') return Number.NaN;
+    if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+    if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+    if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+    return this.fail(path, `expected a number, got ${describe(value)}`);
+  }
+
+  optionalDouble(object: JsonObject, key: string, path: string): number | undefined {
+    const value = this.field(object, key);
+    return value === undefined || value === null ? undefined : this.double(value, `${path}.${key}`);
+  }
+
+  /** Hex trace/span id (the OTLP JSON mapping), lowercased. */
+  hexId(object: JsonObject, key: string, path: string): string {
+    const value = this.string(object, key, path);
+    if (!/^(?:[0-9a-fA-F]{2})*$/.test(value)) {
+      this.fail(`${path}.${key}`, `expected a hex id, got ${JSON.stringify(value)}`, OtlpErrorCode.BAD_VALUE);
+    }
+    return value.toLowerCase();
+  }
+
+  attributes(object: JsonObject, key: string, path: string): KeyValue[] {
+    return this.list(object, key, path, (kv, kvPath) => this.keyValue(kv, kvPath, 0));
+  }
+
+  keyValue(value: unknown, path: string, depth: number): KeyValue {
+    const kv = this.object(value, path);
+    const attributeValue = this.field(kv, 'value');
+    return {
+      key: this.string(kv, 'key', path),
+      value: attributeValue === undefined || attributeValue === null ? { kind: 'empty' } : this.anyValue(attributeValue, `${path}.value`, depth),
+    };
+  }
+
+  anyValue(value: unknown, path: string, depth: number): AnyValue {
+    if (depth >= MAX_ANY_VALUE_DEPTH) {
+      this.fail(path, `attribute value nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`, OtlpErrorCode.TOO_DEEP);
+    }
+    const any = this.object(value, path);
+    let result: AnyValue = { kind: 'empty' };
+    for (const key of Object.keys(any)) {
+      const v = any[key];
+      switch (key) {
+        case 'stringValue':
+        case 'string_value':
+          if (typeof v !== 'string') this.fail(`${path}.${key}`, `expected a string, got ${describe(v)}`);
+          result = { kind: 'string', value: v };
+          break;
+        case 'boolValue':
+        case 'bool_value':
+          if (typeof v !== 'boolean') this.fail(`${path}.${key}`, `expected a boolean, got ${describe(v)}`);
+          result = { kind: 'bool', value: v };
+          break;
+        case 'intValue':
+        case 'int_value':
+          result = { kind: 'int', value: BigInt.asIntN(64, this.int64(v, `${path}.${key}`)) };
+          break;
+        case 'doubleValue':
+        case 'double_value':
+          result = { kind: 'double', value: this.double(v, `${path}.${key}`) };
+          break;
+        case 'bytesValue':
+        case 'bytes_value':
+          result = { kind: 'bytes', value: this.base64(v, `${path}.${key}`) };
+          break;
+        case 'arrayValue':
+        case 'array_value': {
+          const list = this.object(v, `${path}.${key}`);
+          result = { kind: 'array', value: this.list(list, 'values', `${path}.${key}`, (item, p) => this.anyValue(item, p, depth + 1)) };
+          break;
+        }
+        case 'kvlistValue':
+        case 'kvlist_value': {
+          const list = this.object(v, `${path}.${key}`);
+          result = { kind: 'kvlist', value: this.list(list, 'values', `${path}.${key}`, (item, p) => this.keyValue(item, p, depth + 1)) };
+          break;
+        }
+        default:
+        // Unknown members are ignored, as protobuf JSON parsers may ignore unknown fields.
+      }
+    }
+    return result;
+  }
+
+  base64(value: unknown, path: string): Uint8Array {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) {
+      this.fail(path, `expected base64 bytes, got ${describe(value)}`, OtlpErrorCode.BAD_VALUE);
+    }
+    const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'));
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  resourceMetrics(value: unknown, path: string): ResourceMetrics {
+    const rm = this.object(value, path);
+    const resource = this.field(rm, 'resource');
+    const resourcePath = `${path}.resource`;
+    return {
+      resource: {
+        attributes: resource === undefined || resource === null ? [] : this.attributes(this.object(resource, resourcePath), 'attributes', resourcePath),
+      },
+      schemaUrl: this.string(rm, 'schemaUrl', path),
+      scopeMetrics: this.list(rm, 'scopeMetrics', path, (sm, p) => this.scopeMetrics(sm, p)),
+    };
+  }
+
+  scopeMetrics(value: unknown, path: string): ScopeMetrics {
+    const sm = this.object(value, path);
+    const scopeValue = this.field(sm, 'scope');
+    const scopePath = `${path}.scope`;
+    const scope = scopeValue === undefined || scopeValue === null ? {} : this.object(scopeValue, scopePath);
+    return {
+      scope: {
+        name: this.string(scope, 'name', scopePath),
+        version: this.string(scope, 'version', scopePath),
+        attributes: this.attributes(scope, 'attributes', scopePath),
+      },
+      schemaUrl: this.string(sm, 'schemaUrl', path),
+      metrics: this.list(sm, 'metrics', path, (m, p) => this.metric(m, p)),
+    };
+  }
+
+  metric(value: unknown, path: string): Metric {
+    const m = this.object(value, path);
+    let data: MetricData = { type: 'empty' };
+    for (const type of ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const) {
+      const body = this.field(m, type);
+      if (body === undefined || body === null) continue;
+      data = this.metricData(type, this.object(body, `${path}.${type}`), `${path}.${type}`);
+    }
+    return {
+      name: this.string(m, 'name', path),
+      description: this.string(m, 'description', path),
+      unit: this.string(m, 'unit', path),
+      data,
+    };
+  }
+
+  metricData(type: Exclude<MetricData['type'], 'empty'>, body: JsonObject, path: string): MetricData {
+    const temporality = this.int(body, 'aggregationTemporality', path);
+    switch (type) {
+      case 'gauge':
+        return { type, points: this.list(body, 'dataPoints', path, (p, pp) => this.numberPoint(p, pp)) };
+      case 'sum':
+        return {
+          type,
+          points: this.list(body, 'dataPoints', path, (p, pp) => this.numberPoint(p, pp)),
+          temporality,
+          monotonic: this.bool(body, 'isMonotonic', path),
+        };
+      case 'histogram':
+        return { type, temporality, points: this.list(body, 'dataPoints', path, (p, pp) => this.histogramPoint(p, pp)) };
+      case 'exponentialHistogram':
+        return { type, temporality, points: this.list(body, 'dataPoints', path, (p, pp) => this.exponentialPoint(p, pp)) };
+      case 'summary':
+        return { type, points: this.list(body, 'dataPoints', path, (p, pp) => this.summaryPoint(p, pp)) };
+    }
+  }
+
+  pointBase(p: JsonObject, path: string) {
+    return {
+      attributes: this.attributes(p, 'attributes', path),
+      startTimeMs: this.millis(p, 'startTimeUnixNano', path),
+      timeMs: this.millis(p, 'timeUnixNano', path),
+      flags: this.int(p, 'flags', path),
+      exemplars: this.list(p, 'exemplars', path, (e, ep) => this.exemplar(e, ep)),
+    };
+  }
+
+  /** as_double / as_int: the last one present wins, as with the protobuf oneof. */
+  numberValue(p: JsonObject, path: string): number {
+    const asInt = this.field(p, 'asInt');
+    if (asInt !== undefined && asInt !== null) return Number(this.int64(asInt, `${path}.asInt`));
+    const asDouble = this.field(p, 'asDouble');
+    if (asDouble !== undefined && asDouble !== null) return this.double(asDouble, `${path}.asDouble`);
+    return 0;
+  }
+
+  numberPoint(value: unknown, path: string) {
+    const p = this.object(value, path);
+    return { ...this.pointBase(p, path), value: this.numberValue(p, path) };
+  }
+
+  exemplar(value: unknown, path: string): Exemplar {
+    const e = this.object(value, path);
+    return {
+      filteredAttributes: this.attributes(e, 'filteredAttributes', path),
+      timeMs: this.millis(e, 'timeUnixNano', path),
+      value: this.numberValue(e, path),
+      traceId: this.hexId(e, 'traceId', path),
+      spanId: this.hexId(e, 'spanId', path),
+    };
+  }
+
+  histogramPoint(value: unknown, path: string) {
+    const p = this.object(value, path);
+    return {
+      ...this.pointBase(p, path),
+      count: this.count(p, 'count', path),
+      sum: this.optionalDouble(p, 'sum', path),
+      bucketCounts: this.list(p, 'bucketCounts', path, (c, cp) => Number(this.int64(c, cp))),
+      explicitBounds: this.list(p, 'explicitBounds', path, (b, bp) => this.double(b, bp)),
+      min: this.optionalDouble(p, 'min', path),
+      max: this.optionalDouble(p, 'max', path),
+    };
+  }
+
+  buckets(p: JsonObject, key: string, path: string): ExponentialBuckets {
+    const value = this.field(p, key);
+    if (value === undefined || value === null) return { offset: 0, bucketCounts: [] };
+    const b = this.object(value, `${path}.${key}`);
+    return {
+      offset: this.int(b, 'offset', `${path}.${key}`),
+      bucketCounts: this.list(b, 'bucketCounts', `${path}.${key}`, (c, cp) => Number(this.int64(c, cp))),
+    };
+  }
+
+  exponentialPoint(value: unknown, path: string) {
+    const p = this.object(value, path);
+    return {
+      ...this.pointBase(p, path),
+      count: this.count(p, 'count', path),
+      sum: this.optionalDouble(p, 'sum', path),
+      scale: this.int(p, 'scale', path),
+      zeroCount: this.count(p, 'zeroCount', path),
+      zeroThreshold: this.optionalDouble(p, 'zeroThreshold', path) ?? 0,
+      positive: this.buckets(p, 'positive', path),
+      negative: this.buckets(p, 'negative', path),
+      min: this.optionalDouble(p, 'min', path),
+      max: this.optionalDouble(p, 'max', path),
+    };
+  }
+
+  summaryPoint(value: unknown, path: string) {
+    const p = this.object(value, path);
+    return {
+      ...this.pointBase(p, path),
+      count: this.count(p, 'count', path),
+      sum: this.optionalDouble(p, 'sum', path) ?? 0,
+      quantileValues: this.list(p, 'quantileValues', path, (q, qp) => {
+        const quantile = this.object(q, qp);
+        return {
+          quantile: this.optionalDouble(quantile, 'quantile', qp) ?? 0,
+          value: this.optionalDouble(quantile, 'value', qp) ?? 0,
+        };
+      }),
+    };
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,130 @@
+/**
+ * The one internal shape every OTLP input (protobuf bytes, OTLP JSON, SDK ResourceMetrics) is read into.
+ * It mirrors opentelemetry/proto/metrics/v1 but keeps only what translation needs, with timestamps
+ * already converted to Prometheus milliseconds (exactly: integer division of the nanoseconds, as
+ * Prometheus does).
+ */
+
+export type AnyValue =
+  | { kind: 'string'; value: string }
+  | { kind: 'bool'; value: boolean }
+  /** int64 kept exact: rendered as decimal text when it becomes a label value. */
+  | { kind: 'int'; value: bigint }
+  | { kind: 'double'; value: number }
+  | { kind: 'bytes'; value: Uint8Array }
+  | { kind: 'array'; value: AnyValue[] }
+  | { kind: 'kvlist'; value: KeyValue[] }
+  | { kind: 'empty' };
+
+export interface KeyValue {
+  key: string;
+  value: AnyValue;
+}
+
+export interface Resource {
+  attributes: KeyValue[];
+}
+
+export interface InstrumentationScope {
+  name: string;
+  version: string;
+  attributes: KeyValue[];
+}
+
+/** AggregationTemporality (metrics.proto): 0 unspecified, 1 delta, 2 cumulative. */
+export const Temporality = { UNSPECIFIED: 0, DELTA: 1, CUMULATIVE: 2 } as const;
+
+/** DataPointFlags.FLAG_NO_RECORDED_VALUE: the point marks the series stale. */
+export const FLAG_NO_RECORDED_VALUE = 1;
+
+export interface Exemplar {
+  filteredAttributes: KeyValue[];
+  timeMs: number;
+  value: number;
+  /** Lowercase hex, "" when absent. */
+  traceId: string;
+  spanId: string;
+}
+
+interface PointBase {
+  attributes: KeyValue[];
+  /** 0 when unset. */
+  startTimeMs: number;
+  timeMs: number;
+  flags: number;
+  exemplars: Exemplar[];
+}
+
+export interface NumberDataPoint extends PointBase {
+  value: number;
+}
+
+export interface HistogramDataPoint extends PointBase {
+  count: number;
+  /** undefined when the optional sum is absent. */
+  sum: number | undefined;
+  bucketCounts: number[];
+  explicitBounds: number[];
+  min: number | undefined;
+  max: number | undefined;
+}
+
+export interface ExponentialBuckets {
+  offset: number;
+  bucketCounts: number[];
+}
+
+export interface ExponentialHistogramDataPoint extends PointBase {
+  count: number;
+  sum: number | undefined;
+  scale: number;
+  zeroCount: number;
+  zeroThreshold: number;
+  positive: ExponentialBuckets;
+  negative: ExponentialBuckets;
+  min: number | undefined;
+  max: number | undefined;
+}
+
+export interface QuantileValue {
+  quantile: number;
+  value: number;
+}
+
+export interface SummaryDataPoint extends PointBase {
+  count: number;
+  sum: number;
+  quantileValues: QuantileValue[];
+}
+
+export type MetricData =
+  | { type: 'gauge'; points: NumberDataPoint[] }
+  | { type: 'sum'; points: NumberDataPoint[]; temporality: number; monotonic: boolean }
+  | { type: 'histogram'; points: HistogramDataPoint[]; temporality: number }
+  | { type: 'exponentialHistogram'; points: ExponentialHistogramDataPoint[]; temporality: number }
+  | { type: 'summary'; points: SummaryDataPoint[] }
+  /** A Metric with no data field set: Prometheus rejects it as an unsupported type. */
+  | { type: 'empty' };
+
+export interface Metric {
+  name: string;
+  description: string;
+  unit: string;
+  data: MetricData;
+}
+
+export interface ScopeMetrics {
+  scope: InstrumentationScope;
+  schemaUrl: string;
+  metrics: Metric[];
+}
+
+export interface ResourceMetrics {
+  resource: Resource;
+  schemaUrl: string;
+  scopeMetrics: ScopeMetrics[];
+}
+
+export interface ExportMetricsRequest {
+  resourceMetrics: ResourceMetrics[];
+}

@@ -1,0 +1,178 @@
+/**
+ * A flat protobuf writer: tag, varint, double, bytes, and length-delimited nesting by reserve-and-patch.
+ * `fork()` reserves one length byte (most RW messages - samples, labels_refs, small series - are under
+ * 128 bytes); `join()` writes the length and, only when the body turned out longer, shifts it right to
+ * widen the prefix. The buffer grows by doubling and is kept across `reset()` so steady-state encoding
+ * allocates nothing but the final copy.
+ */
+export class ProtoWriter {
+  buf: Uint8Array;
+  pos = 0;
+  private view: DataView;
+  private readonly forks: number[] = [];
+
+  constructor(initialCapacity = 1 << 16) {
+    this.buf = new Uint8Array(initialCapacity);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  reset(): void {
+    this.pos = 0;
+    this.forks.length = 0;
+  }
+
+  /** Makes room for `bytes` more bytes. */
+  ensure(bytes: number): void {
+    const needed = this.pos + bytes;
+    if (needed <= this.buf.length) return;
+    let capacity = this.buf.length * 2;
+    while (capacity < needed) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.buf.subarray(0, this.pos));
+    this.buf = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  /** A copy of everything written. */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+
+  tag(field: number, wireType: number): void {
+    this.varint32(((field << 3) | wireType) >>> 0);
+  }
+
+  /** A non-negative integer below 2^32. */
+  varint32(value: number): void {
+    this.ensure(5);
+    const buf = this.buf;
+    let pos = this.pos;
+    while (value > 0x7f) {
+      buf[pos++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    buf[pos++] = value;
+    this.pos = pos;
+  }
+
+  /** An int64 varint from a JS number (exact below 2^53 in magnitude); negatives take 10 bytes, as in Go. */
+  int64(value: number): void {
+    if (value >= 0 && value <= 0xffffffff) {
+      this.varint32(value);
+      return;
+    }
+    let lo: number;
+    let hi: number;
+    if (value >= 0) {
+      lo = value >>> 0;
+      hi = Math.floor(value / 4294967296) >>> 0;
+    } else {
+      // Two's complement of the magnitude.
+      const magnitude = -value;
+      let mlo = magnitude >>> 0;
+      let mhi = Math.floor(magnitude / 4294967296) >>> 0;
+      mlo = ~mlo >>> 0;
+      mhi = ~mhi >>> 0;
+      if (mlo === 0xffffffff) {
+        mlo = 0;
+        mhi = (mhi + 1) >>> 0;
+      } else mlo += 1;
+      lo = mlo;
+      hi = mhi;
+    }
+    this.varint64(lo, hi);
+  }
+
+  /** A sint64 (zigzag) from a JS number exact below 2^53 in magnitude. */
+  sint64(value: number): void {
+    if (value >= 0 && value < 0x80000000) {
+      this.varint32(value * 2);
+      return;
+    }
+    if (value < 0 && value >= -0x80000000) {
+      this.varint32(-value * 2 - 1);
+      return;
+    }
+    const zigzag = value >= 0 ? value * 2 : -value * 2 - 1;
+    this.varint64(zigzag >>> 0, Math.floor(zigzag / 4294967296) >>> 0);
+  }
+
+  sint32(value: number): void {
+    this.varint32(((value << 1) ^ (value >> 31)) >>> 0);
+  }
+
+  varint64(lo: number, hi: number): void {
+    this.ensure(10);
+    const buf = this.buf;
+    let pos = this.pos;
+    while (hi > 0 || lo > 0x7f) {
+      buf[pos++] = (lo & 0x7f) | 0x80;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    buf[pos++] = lo;
+    this.pos = pos;
+  }
+
+  double(value: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, value, true);
+    this.pos += 8;
+  }
+
+  /** A double given as raw bits, so NaN payloads (the stale marker) survive exactly. */
+  doubleBits(lo: number, hi: number): void {
+    this.ensure(8);
+    this.view.setUint32(this.pos, lo, true);
+    this.view.setUint32(this.pos + 4, hi, true);
+    this.pos += 8;
+  }
+
+  bytes(value: Uint8Array): void {
+    this.varint32(value.length);
+    this.raw(value);
+  }
+
+  raw(value: Uint8Array): void {
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+  }
+
+  /** Begins a length-delimited body; the tag must already be written. */
+  fork(): void {
+    this.ensure(1);
+    this.forks.push(this.pos);
+    this.pos += 1;
+  }
+
+  /** Ends the body begun by the matching fork() and writes its length prefix. */
+  join(): void {
+    const start = this.forks.pop() as number;
+    const bodyStart = start + 1;
+    const length = this.pos - bodyStart;
+    if (length < 0x80) {
+      this.buf[start] = length;
+      return;
+    }
+    const prefix = varint32Size(length);
+    this.ensure(prefix - 1);
+    this.buf.copyWithin(start + prefix, bodyStart, this.pos);
+    this.pos += prefix - 1;
+    let pos = start;
+    let value = length;
+    while (value > 0x7f) {
+      this.buf[pos++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    this.buf[pos] = value;
+  }
+}
+
+export function varint32Size(value: number): number {
+  if (value < 0x80) return 1;
+  if (value < 0x4000) return 2;
+  if (value < 0x200000) return 3;
+  if (value < 0x10000000) return 4;
+  return 5;
+}

@@ -1,0 +1,77 @@
+/**
+ * Translation options. Names mirror the `otlp:` block of Prometheus's configuration (camelCased), so a
+ * Prometheus user finds the same knobs; defaults are Prometheus 3.14.0's.
+ */
+export type TranslationStrategy =
+  /** Escape names to [a-zA-Z0-9_:], add unit and `_total` suffixes (Prometheus's default). */
+  | 'UnderscoreEscapingWithSuffixes'
+  /** Escape names, no suffixes. */
+  | 'UnderscoreEscapingWithoutSuffixes'
+  /** Keep UTF-8 names, add suffixes. */
+  | 'NoUTF8EscapingWithSuffixes'
+  /** Keep names exactly as sent. */
+  | 'NoTranslation';
+
+export interface TranslationOptions {
+  translationStrategy?: TranslationStrategy;
+  /** Prefix for every metric name (`namespace_`). */
+  namespace?: string;
+  /** Resource attributes to add as labels on every series of the resource. */
+  promoteResourceAttributes?: string[];
+  /** Promote all resource attributes except `ignoreResourceAttributes`. */
+  promoteAllResourceAttributes?: boolean;
+  ignoreResourceAttributes?: string[];
+  /** Keep service.name/service.namespace/service.instance.id on target_info as well as job/instance. */
+  keepIdentifyingResourceAttributes?: boolean;
+  /** Explicit-bucket histograms become native histograms with custom buckets (schema -53). */
+  convertHistogramsToNHCB?: boolean;
+  /** Add otel_scope_name/version/schema_url and otel_scope_<attribute> labels. */
+  promoteScopeMetadata?: boolean;
+  /** Prefix a single leading `_` in a label name with `key`. Default true. */
+  labelNameUnderscoreSanitization?: boolean;
+  /** Keep runs of `_` in label names. Default true. */
+  labelNamePreserveMultipleUnderscores?: boolean;
+  /** Prometheus feature `type-and-unit-labels`: add `__type__` and `__unit__`. */
+  typeAndUnitLabels?: boolean;
+  /** Spacing of target_info samples is half of this. Default 5m, as Prometheus's lookback delta. */
+  lookbackDeltaMs?: number;
+  /** Labels added to every series unless the series already has the label. */
+  externalLabels?: Record<string, string>;
+  /**
+   * What to do with a metric Prometheus cannot translate (invalid temporality, no data points, bad
+   * scale, a name that sanitizes to nothing). 'drop' (default) drops it and counts it in stats;
+   * 'reject' fails the whole request, as Prometheus >= 3.7 does.
+   */
+  onInvalidMetric?: 'drop' | 'reject';
+}
+
+export type ResolvedTranslationOptions = Required<Omit<TranslationOptions, 'namespace'>> & { namespace: string };
+
+export function resolveTranslationOptions(options: TranslationOptions = {}): ResolvedTranslationOptions {
+  return {
+    translationStrategy: options.translationStrategy ?? 'UnderscoreEscapingWithSuffixes',
+    namespace: options.namespace ?? '',
+    promoteResourceAttributes: options.promoteResourceAttributes ?? [],
+    promoteAllResourceAttributes: options.promoteAllResourceAttributes ?? false,
+    ignoreResourceAttributes: options.ignoreResourceAttributes ?? [],
+    keepIdentifyingResourceAttributes: options.keepIdentifyingResourceAttributes ?? false,
+    convertHistogramsToNHCB: options.convertHistogramsToNHCB ?? false,
+    promoteScopeMetadata: options.promoteScopeMetadata ?? false,
+    labelNameUnderscoreSanitization: options.labelNameUnderscoreSanitization ?? true,
+    labelNamePreserveMultipleUnderscores: options.labelNamePreserveMultipleUnderscores ?? true,
+    typeAndUnitLabels: options.typeAndUnitLabels ?? false,
+    lookbackDeltaMs: options.lookbackDeltaMs ?? 5 * 60 * 1000,
+    externalLabels: options.externalLabels ?? {},
+    onInvalidMetric: options.onInvalidMetric ?? 'drop',
+  };
+}
+
+/** Whether the strategy keeps UTF-8 names (no escaping). */
+export function allowsUtf8(strategy: TranslationStrategy): boolean {
+  return strategy === 'NoUTF8EscapingWithSuffixes' || strategy === 'NoTranslation';
+}
+
+/** Whether the strategy appends unit and type suffixes. */
+export function addsSuffixes(strategy: TranslationStrategy): boolean {
+  return strategy === 'UnderscoreEscapingWithSuffixes' || strategy === 'NoUTF8EscapingWithSuffixes';
+}

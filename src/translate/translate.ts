@@ -1,0 +1,141 @@
+import { Otlp2PrwError } from '../errors.js';
+import { type ExportMetricsRequest, type KeyValue, type Metric, type ResourceMetrics, Temporality } from '../otlp/model.js';
+import { MetricType } from '../rw/types.js';
+import { MetricContext } from './context.js';
+import { LabelNameCache } from './label-name.js';
+import { resourceLabels, scopeLabels } from './labels.js';
+import { InvalidNameError, type NamingType, buildMetricName } from './metric-name.js';
+import { translateNumberPoints } from './number.js';
+import { type ResolvedTranslationOptions, allowsUtf8 } from './options.js';
+import type { DropReason, SeriesSink } from './sink.js';
+import { addTargetInfo } from './target-info.js';
+import { TimeRange, pointTimeRange } from './time-range.js';
+
+/** A metric Prometheus would not translate, raised when `onInvalidMetric` is 'reject'. */
+export class TranslationError extends Otlp2PrwError {
+  readonly metricName: string;
+
+  constructor(reason: DropReason, metricName: string, detail: string) {
+    super(reason, `cannot translate metric ${JSON.stringify(metricName)}: ${detail}`);
+    this.metricName = metricName;
+  }
+}
+
+/**
+ * Translates one OTLP export request into series delivered to `sink`, following Prometheus 3.14's OTLP
+ * receiver (storage/remote/otlptranslator/prometheusremotewrite FromMetrics).
+ */
+export class Translator {
+  private readonly names: LabelNameCache;
+
+  constructor(private readonly options: ResolvedTranslationOptions) {
+    this.names = new LabelNameCache({
+      utf8Allowed: allowsUtf8(options.translationStrategy),
+      underscoreSanitization: options.labelNameUnderscoreSanitization,
+      preserveMultipleUnderscores: options.labelNamePreserveMultipleUnderscores,
+    });
+  }
+
+  translate(request: ExportMetricsRequest, sink: SeriesSink): void {
+    const context = new MetricContext(sink, this.options, this.names);
+    for (const resourceMetrics of request.resourceMetrics) this.translateResource(resourceMetrics, context);
+  }
+
+  private translateResource(resourceMetrics: ResourceMetrics, context: MetricContext): void {
+    const resourceError = this.tryLabels(() => {
+      context.resource = resourceLabels(resourceMetrics.resource, this.options, this.names);
+    });
+    const times = new TimeRange();
+    for (const scopeMetrics of resourceMetrics.scopeMetrics) {
+      const scopeError = this.tryLabels(() => {
+        context.scope = scopeLabels(scopeMetrics.scope, scopeMetrics.schemaUrl, this.options, this.names);
+      });
+      // A promoted resource attribute or scope attribute whose name cannot be sanitized fails every
+      // metric it would label, as in Prometheus (createAttributes returns the error per metric).
+      context.labelError = resourceError ?? scopeError;
+      for (const metric of scopeMetrics.metrics) {
+        // Prometheus widens the resource's time range before it checks whether the metric is valid.
+        pointTimeRange(metric, times);
+        this.translateMetric(metric, context);
+      }
+    }
+    if (resourceError === undefined) addTargetInfo(resourceMetrics.resource, times, context);
+  }
+
+  private tryLabels(compute: () => void): InvalidNameError | undefined {
+    try {
+      compute();
+      return undefined;
+    } catch (error) {
+      if (error instanceof InvalidNameError) return error;
+      throw error;
+    }
+  }
+
+  /** Sanitizes every attribute key of the metric up front, so a bad key drops the whole metric, not part of it. */
+  private checkLabelNames(points: ReadonlyArray<{ attributes: readonly KeyValue[] }>): InvalidNameError | undefined {
+    return this.tryLabels(() => {
+      for (const point of points) for (const attribute of point.attributes) if (attribute.key !== '__name__') this.names.get(attribute.key);
+    });
+  }
+
+  private translateMetric(metric: Metric, context: MetricContext): void {
+    const { data } = metric;
+    if (data.type === 'empty') {
+      return this.drop(context.sink, 'unsupported_metric_type', metric, 0, 'the metric has no data (unsupported metric type)');
+    }
+    if (data.points.length === 0) {
+      return this.drop(context.sink, 'no_data_points', metric, 0, 'empty data points');
+    }
+    if ((data.type === 'sum' || data.type === 'histogram' || data.type === 'exponentialHistogram') && data.temporality !== Temporality.CUMULATIVE) {
+      const reason = data.temporality === Temporality.DELTA ? 'delta_temporality' : 'invalid_temporality';
+      return this.drop(context.sink, reason, metric, data.points.length, `invalid temporality and type combination (temporality ${data.temporality})`);
+    }
+    let name: string;
+    try {
+      name = buildMetricName(metric.name, metric.unit, namingType(metric), this.options.translationStrategy, this.options.namespace);
+    } catch (error) {
+      if (error instanceof InvalidNameError) {
+        return this.drop(context.sink, 'invalid_metric_name', metric, data.points.length, error.message);
+      }
+      throw error;
+    }
+    const labelError = context.labelError ?? this.checkLabelNames(data.points);
+    if (labelError !== undefined) {
+      return this.drop(context.sink, 'invalid_label_name', metric, data.points.length, labelError.message);
+    }
+    switch (data.type) {
+      case 'gauge':
+        context.forMetric(name, MetricType.GAUGE, metric.description, metric.unit);
+        return translateNumberPoints(context, data.points, false);
+      case 'sum':
+        context.forMetric(name, data.monotonic ? MetricType.COUNTER : MetricType.GAUGE, metric.description, metric.unit);
+        return translateNumberPoints(context, data.points, true);
+      default:
+          return this.drop(context.sink, 'unsupported_metric_type', metric, data.points.length, `${data.type} is not translated yet`);
+    }
+  }
+
+  private drop(sink: SeriesSink, reason: DropReason, metric: Metric, points: number, detail: string): void {
+    if (this.options.onInvalidMetric === 'reject') throw new TranslationError(reason, metric.name, detail);
+    sink.dropped(reason, metric.name, points, detail);
+  }
+}
+
+/** otlptranslator's MetricType for naming. */
+function namingType(metric: Metric): NamingType {
+  switch (metric.data.type) {
+    case 'gauge':
+      return 'gauge';
+    case 'sum':
+      return metric.data.monotonic ? 'monotonicCounter' : 'nonMonotonicCounter';
+    case 'histogram':
+      return 'histogram';
+    case 'exponentialHistogram':
+      return 'exponentialHistogram';
+    case 'summary':
+      return 'summary';
+    default:
+      return 'unknown';
+  }
+}
