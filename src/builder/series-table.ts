@@ -32,6 +32,7 @@ export function emptyDropCounts(): DropCounts {
     invalid_metric_name: 0,
     invalid_label_name: 0,
     invalid_scale: 0,
+    invalid_exemplar: 0,
     delta_temporality: 0,
     duplicate_timestamp: 0,
   };

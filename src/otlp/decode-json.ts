@@ -306,6 +306,7 @@ class JsonWalker {
       filteredAttributes: this.attributes(e, 'filteredAttributes', path),
       timeMs: this.millis(e, 'timeUnixNano', path),
       value: this.numberValue(e, path),
+      hasValue: this.field(e, 'asInt') != null || this.field(e, 'asDouble') != null,
       traceId: this.hexId(e, 'traceId', path),
       spanId: this.hexId(e, 'spanId', path),
     };

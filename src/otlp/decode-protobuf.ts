@@ -496,7 +496,7 @@ function decodeQuantile(reader: ProtoReader, end: number): QuantileValue {
 
 /** Exemplar: filtered_attributes 7, time_unix_nano 2, as_double 3, as_int 6, span_id 4, trace_id 5. */
 function decodeExemplar(reader: ProtoReader, end: number): Exemplar {
-  const exemplar: Exemplar = { filteredAttributes: [] as KeyValue[], timeMs: 0, value: 0, traceId: '', spanId: '' };
+  const exemplar: Exemplar = { filteredAttributes: [] as KeyValue[], timeMs: 0, value: 0, hasValue: false, traceId: '', spanId: '' };
   while (reader.pos < end) {
     const tag = reader.tag();
     switch (tag) {
@@ -508,9 +508,11 @@ function decodeExemplar(reader: ProtoReader, end: number): Exemplar {
         break;
       case (3 << 3) | WireType.I64:
         exemplar.value = reader.double();
+        exemplar.hasValue = true;
         break;
       case (6 << 3) | WireType.I64:
         exemplar.value = reader.sfixed64Number();
+        exemplar.hasValue = true;
         break;
       case (4 << 3) | WireType.LEN:
         exemplar.spanId = toHex(reader.bytes());

@@ -41,6 +41,8 @@ export interface Exemplar {
   filteredAttributes: KeyValue[];
   timeMs: number;
   value: number;
+  /** Whether as_double or as_int was set: Prometheus rejects an exemplar without a value. */
+  hasValue: boolean;
   /** Lowercase hex, "" when absent. */
   traceId: string;
   spanId: string;

@@ -130,6 +130,11 @@ export function encodeHistogramFields(writer: ProtoWriter, h: Histogram): void {
   if (h.countFloat !== undefined) {
     writer.tag(2, WireType.I64);
     writer.double(h.countFloat);
+  } else if (h.stale) {
+    // Prometheus writes a stale integer histogram's count as the stale NaN's bits read as a uint64
+    // (9218868437227405314, beyond what a JS number holds exactly).
+    writer.tag(1, WireType.VARINT);
+    writer.varint64(STALE_NAN_LOW_BITS, STALE_NAN_HIGH_BITS);
   } else {
     writer.tag(1, WireType.VARINT);
     writer.int64(h.countInt ?? 0);

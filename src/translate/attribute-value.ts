@@ -27,22 +27,19 @@ export function attributeValueAsString(value: AnyValue): string {
 }
 
 /**
- * pdata's double rendering: ES6 number-to-string (shortest round trip; exponent form below 1e-6 and
- * from 1e21, exponent without zero padding), which is what JS's Number#toString does, except that Go
- * keeps the sign of -0. NaN and infinities are not valid JSON and pdata returns Go's JSON error text.
+ * pdata's double rendering (v1.63, R6): ES6 number-to-string (shortest round trip; exponent form below
+ * 1e-6 and from 1e21, exponent not zero padded), which is JS's Number#toString, except that Go keeps
+ * the sign of -0. NaN and infinities render as `NaN`, `Infinity`, `-Infinity`, as in JS.
  */
 export function formatDouble(value: number): string {
-  if (Number.isNaN(value)) return 'json: unsupported value: NaN';
-  if (value === Number.POSITIVE_INFINITY) return 'json: unsupported value: +Inf';
-  if (value === Number.NEGATIVE_INFINITY) return 'json: unsupported value: -Inf';
   if (Object.is(value, -0)) return '-0';
-  return value.toString();
+  return String(value);
 }
 
 /**
- * Arrays and maps render as Go's encoding/json writes their raw values: map keys sorted, ints exact,
- * `<`, `>`, `&`, U+2028 and U+2029 escaped. A NaN or infinity anywhere makes Go's encoder fail, and
- * pdata then renders the value as "" (it ignores the error).
+ * Arrays and maps render as Go's encoding/json writes their raw values with HTML escaping off: map keys
+ * sorted byte-wise (a later duplicate key wins), ints exact, bytes as base64 strings, empty as null. A
+ * NaN or infinity anywhere makes Go's encoder fail, and pdata then renders the whole value as "".
  */
 function goJson(value: AnyValue): string | undefined {
   switch (value.kind) {
@@ -68,7 +65,6 @@ function goJson(value: AnyValue): string | undefined {
       return `[${items.join(',')}]`;
     }
     case 'kvlist': {
-      // A map: later duplicates of a key win, then keys are sorted (byte order).
       const entries = new Map<string, AnyValue>();
       for (const kv of value.value) entries.set(kv.key, kv.value);
       const keys = [...entries.keys()].sort(compareUtf8);
@@ -83,6 +79,7 @@ function goJson(value: AnyValue): string | undefined {
   }
 }
 
+/** Go JSON string escaping (Go >= 1.22, HTML escaping off). */
 function goJsonString(value: string): string {
   let out = '"';
   for (let i = 0; i < value.length; i++) {
@@ -92,7 +89,9 @@ function goJsonString(value: string): string {
     else if (c === 0x0a) out += '\\n';
     else if (c === 0x0d) out += '\\r';
     else if (c === 0x09) out += '\\t';
-    else if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) {
+    else if (c === 0x08) out += '\\b';
+    else if (c === 0x0c) out += '\\f';
+    else if (c < 0x20 || c === 0x2028 || c === 0x2029) {
       out += `\\u${c.toString(16).padStart(4, '0')}`;
     } else out += value[i];
   }

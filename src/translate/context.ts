@@ -3,7 +3,7 @@ import { MetricType } from '../rw/types.js';
 import type { LabelNameCache } from './label-name.js';
 import { type ResourceLabels, type ScopeLabels, SeriesLabelBuilder } from './labels.js';
 import { translateUnit } from './metric-name.js';
-import { type ResolvedTranslationOptions, allowsUtf8 } from './options.js';
+import type { ResolvedTranslationOptions } from './options.js';
 import type { FlatLabels, SeriesMetadata, SeriesSink } from './sink.js';
 
 /** `__type__` values (Prometheus model.MetricType, lowercased) per RW metadata type. */
@@ -22,10 +22,8 @@ export class MetricContext {
   readonly labels: SeriesLabelBuilder;
   metricName = '';
   metadata: SeriesMetadata = { type: MetricType.UNSPECIFIED, family: '', help: '', unit: '' };
-  /** The OTLP unit, for `__unit__`. */
-  private otlpUnit = '';
   private typeAndUnitLabels = false;
-  resource: ResourceLabels = { job: undefined, instance: undefined, promoted: [] };
+  resource: ResourceLabels = { job: '', instance: '', promoted: new Map() };
   scope: ScopeLabels = [];
   /** Set when the resource's or scope's labels could not be built: every metric under it is dropped. */
   labelError: Error | undefined;
@@ -42,24 +40,27 @@ export class MetricContext {
   forMetric(metricName: string, type: MetricType, help: string, otlpUnit: string, typeAndUnitLabels = this.options.typeAndUnitLabels): void {
     this.metricName = metricName;
     this.typeAndUnitLabels = typeAndUnitLabels;
-    this.otlpUnit = otlpUnit;
-    this.metadata = { type, family: metricName, help, unit: translateUnit(otlpUnit, allowsUtf8(this.options.translationStrategy)) };
+    this.metadata = { type, family: metricName, help, unit: translateUnit(otlpUnit) };
   }
 
   /**
-   * Labels of one series of this metric: point attributes, then (in Prometheus's order) type/unit
-   * labels, promoted resource attributes, scope labels, job/instance, external labels, then `extras`
-   * (like `le`), and `__name__` = `name`.
+   * Labels of one series of this metric, in Prometheus's order (R21): point attributes, promoted
+   * resource attributes (if absent), job/instance, external labels (if absent), scope labels,
+   * `__type__`/`__unit__`, then the extra label (`le`, `quantile`) and `__name__` = `name`.
    */
   seriesLabels(attributes: readonly KeyValue[], name: string, extraName?: string, extraValue?: string): FlatLabels {
-    const builder = this.labels.start(attributes);
+    const builder = this.labels.start(attributes).addResource(this.resource, true).addScope(this.scope);
     if (this.typeAndUnitLabels) {
       const typeValue = TYPE_LABEL_VALUES[this.metadata.type];
       if (typeValue !== undefined) builder.set('__type__', typeValue);
-      if (this.otlpUnit !== '') builder.set('__unit__', this.metadata.unit);
+      if (this.metadata.unit !== '') builder.set('__unit__', this.metadata.unit);
     }
-    builder.addResourceAndScope(this.resource, this.scope);
-    if (extraName !== undefined && extraValue !== undefined) builder.setExtra(extraName, extraValue);
+    if (extraName !== undefined && extraValue !== undefined) builder.set(extraName, extraValue);
     return builder.finish(name);
+  }
+
+  /** target_info's labels (R28): resource attributes as point attributes, job/instance, external labels. */
+  targetInfoLabels(attributes: readonly KeyValue[], name: string): FlatLabels {
+    return this.labels.start(attributes).addResource(this.resource, false).finish(name);
   }
 }

@@ -8,39 +8,63 @@ export interface LabelNameRules {
   preserveMultipleUnderscores: boolean;
 }
 
-const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{Nd}]/gu;
-const NOT_LETTER_OR_DIGIT_RUNS = /[^\p{L}\p{Nd}]+/gu;
+/** Every code point outside [a-zA-Z0-9] (a multi-byte character counts once). */
+const NOT_ALPHANUMERIC = /[^a-zA-Z0-9]/gu;
+const NOT_ALPHANUMERIC_RUNS = /[^a-zA-Z0-9]+/gu;
 
 /**
- * A label name from an attribute key (otlptranslator v1.0.0 LabelNamer.Build): every character that is
- * not a letter or digit becomes `_`; a leading digit gets `key_`; a single leading `_` gets `key`.
- * Throws InvalidNameError for names that end up empty or all underscores.
+ * A label name from an attribute key (otlptranslator v1.0.0 LabelNamer.Build; docs/translation-rules.md
+ * R16, R17). Escaping strategies: each character outside [a-zA-Z0-9] becomes `_` (runs collapsed when
+ * multiple underscores are not preserved, keeping a reserved `__x__` wrapper); a leading digit gets
+ * `key_`; a single leading `_` gets `key`. UTF-8 strategies keep the key. Empty keys and names made only
+ * of `_` are errors.
  */
 export function buildLabelName(key: string, rules: LabelNameRules): string {
   if (key === '') throw new InvalidNameError('label', key, '');
-  if (rules.utf8Allowed) return key;
-  let name = rules.preserveMultipleUnderscores
-    ? key.replace(NOT_LETTER_OR_DIGIT, '_')
-    : key.replace(NOT_LETTER_OR_DIGIT_RUNS, '_');
+  if (rules.utf8Allowed) {
+    if (/^_+$/.test(key)) throw new InvalidNameError('label', key, key);
+    return key;
+  }
+  let name: string;
+  if (rules.preserveMultipleUnderscores) name = key.replace(NOT_ALPHANUMERIC, '_');
+  else if (key.length >= 4 && key.startsWith('__') && key.endsWith('__')) {
+    name = `__${key.slice(2, -2).replace(NOT_ALPHANUMERIC_RUNS, '_')}__`;
+  } else name = key.replace(NOT_ALPHANUMERIC_RUNS, '_');
   const first = name.charCodeAt(0);
   if (first >= 0x30 && first <= 0x39) name = `key_${name}`;
   else if (rules.underscoreSanitization && name.startsWith('_') && !name.startsWith('__')) name = `key${name}`;
-  if (name !== key && /^_+$/.test(name)) throw new InvalidNameError('label', key, name);
+  if (/^_+$/.test(name)) throw new InvalidNameError('label', key, name);
   return name;
 }
 
-/** Memoizes buildLabelName per rule set: attribute keys repeat on every data point. */
+/**
+ * Memoizes label names per rule set: attribute keys repeat on every data point. `dataPoint` gives the
+ * name for data-point and target_info attributes, which Prometheus does not pass through the namer
+ * under UTF-8 strategies (R18); `named` is the namer itself (promoted resource and scope attributes).
+ */
 export class LabelNameCache {
   private readonly names = new Map<string, string>();
 
-  constructor(private readonly rules: LabelNameRules) {}
+  constructor(readonly rules: LabelNameRules) {}
 
-  get(key: string): string {
+  named(key: string): string {
     let name = this.names.get(key);
     if (name === undefined) {
       name = buildLabelName(key, this.rules);
       this.names.set(key, name);
     }
     return name;
+  }
+
+  /**
+   * Under UTF-8 strategies the raw key, except that an empty key is an error here too: RW2 forbids
+   * empty label names, where Prometheus's TSDB would store one.
+   */
+  dataPoint(key: string): string {
+    if (this.rules.utf8Allowed) {
+      if (key === '') throw new InvalidNameError('label', key, '');
+      return key;
+    }
+    return this.named(key);
   }
 }

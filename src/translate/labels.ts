@@ -1,7 +1,7 @@
 import type { InstrumentationScope, KeyValue, Resource } from '../otlp/model.js';
 import { compareUtf8 } from '../rw/label-order.js';
 import { attributeValueAsString } from './attribute-value.js';
-import { type LabelNameCache, buildLabelName } from './label-name.js';
+import type { LabelNameCache } from './label-name.js';
 import type { ResolvedTranslationOptions } from './options.js';
 import type { FlatLabels } from './sink.js';
 
@@ -10,18 +10,16 @@ export const SERVICE_NAMESPACE = 'service.namespace';
 export const SERVICE_INSTANCE_ID = 'service.instance.id';
 const METRIC_NAME_LABEL = '__name__';
 
-/**
- * Labels that every series of one resource gets: job, instance, promoted resource attributes. Computed
- * once per ResourceMetrics.
- */
+/** Labels every series of one resource gets (R23, R24). Computed once per ResourceMetrics. */
 export interface ResourceLabels {
-  job: string | undefined;
-  instance: string | undefined;
-  /** Promoted resource attributes, sanitized; applied only where the point has no such label. */
-  promoted: Array<[string, string]>;
+  /** "" when there is none: an empty job never overwrites. */
+  job: string;
+  instance: string;
+  /** Promoted resource attributes, sanitized, last one winning; set only where a series lacks them. */
+  promoted: Map<string, string>;
 }
 
-/** Labels from the instrumentation scope (promoteScopeMetadata), computed once per ScopeMetrics. */
+/** Labels from the instrumentation scope (promoteScopeMetadata, R31), in the order they are set. */
 export type ScopeLabels = Array<[string, string]>;
 
 export function resourceLabels(resource: Resource, options: ResolvedTranslationOptions, names: LabelNameCache): ResourceLabels {
@@ -29,43 +27,45 @@ export function resourceLabels(resource: Resource, options: ResolvedTranslationO
   const serviceName = findAttribute(attributes, SERVICE_NAME);
   const serviceNamespace = findAttribute(attributes, SERVICE_NAMESPACE);
   const instance = findAttribute(attributes, SERVICE_INSTANCE_ID);
-  let job: string | undefined;
+  let job = '';
   if (serviceName !== undefined) {
     const name = attributeValueAsString(serviceName.value);
     job = serviceNamespace !== undefined ? `${attributeValueAsString(serviceNamespace.value)}/${name}` : name;
   }
-  const promoted: Array<[string, string]> = [];
+  const promoted = new Map<string, string>();
   const promote = options.promoteAllResourceAttributes
     ? (key: string) => !options.ignoreResourceAttributes.includes(key)
     : (key: string) => options.promoteResourceAttributes.includes(key);
   for (const attribute of attributes) {
     if (!promote(attribute.key)) continue;
-    promoted.push([names.get(attribute.key), attributeValueAsString(attribute.value)]);
+    // Set semantics in OTLP order: a later attribute with the same sanitized name wins, an empty one deletes.
+    const name = names.named(attribute.key);
+    const value = attributeValueAsString(attribute.value);
+    if (value === '') promoted.delete(name);
+    else promoted.set(name, value);
   }
-  return { job, instance: instance && attributeValueAsString(instance.value), promoted };
+  return { job, instance: instance === undefined ? '' : attributeValueAsString(instance.value), promoted };
 }
 
 export function scopeLabels(scope: InstrumentationScope, schemaUrl: string, options: ResolvedTranslationOptions, names: LabelNameCache): ScopeLabels {
   // Prometheus adds scope labels only when promoted and only for named scopes.
   if (!options.promoteScopeMetadata || scope.name === '') return [];
   const labels: ScopeLabels = [];
-  for (const attribute of scope.attributes) labels.push([names.get(`otel_scope_${attribute.key}`), attributeValueAsString(attribute.value)]);
-  // Name, version and schema URL last, so scope attributes cannot overwrite them.
+  for (const attribute of scope.attributes) labels.push([names.named(`otel_scope_${attribute.key}`), attributeValueAsString(attribute.value)]);
+  // Name, version and schema URL last, so scope attributes cannot overwrite them; empty ones delete.
   labels.push(['otel_scope_name', scope.name], ['otel_scope_version', scope.version], ['otel_scope_schema_url', schemaUrl]);
   return labels;
 }
 
-function findAttribute(attributes: readonly KeyValue[], key: string): KeyValue | undefined {
+export function findAttribute(attributes: readonly KeyValue[], key: string): KeyValue | undefined {
   for (const attribute of attributes) if (attribute.key === key) return attribute;
   return undefined;
 }
 
 /**
- * The label set of one series, built the way Prometheus's createAttributes builds it: point attributes
- * sorted by raw key, sanitized, with values of colliding names joined by `;`; then type/unit labels,
- * promoted resource attributes, scope labels, job/instance, external labels, and the extras
- * (`__name__`, `le`, `quantile`), each later step overwriting earlier ones except where noted. An empty
- * value removes the label (RW: label values must not be empty).
+ * The label set of one series with the semantics of Prometheus's labels.Builder: setting an empty
+ * value deletes the label (RW: label values must not be empty). The steps are called in the order of
+ * createAttributes (R21); see MetricContext.seriesLabels.
  */
 export class SeriesLabelBuilder {
   private readonly labels = new Map<string, string>();
@@ -75,16 +75,21 @@ export class SeriesLabelBuilder {
     private readonly names: LabelNameCache,
   ) {}
 
-  /** Starts a series from its data point attributes. */
+  /**
+   * Step 1 (R19): data point attributes sorted by raw key (UTF-8 byte order), values rendered with
+   * AsString. Escaping strategies join the values of keys that sanitize to one name with `;`.
+   * A `__name__` attribute is ignored (Prometheus >= 3.10) unless `keepNameAttribute` (target_info,
+   * where __name__ is overwritten anyway).
+   */
   start(attributes: readonly KeyValue[]): this {
     this.labels.clear();
     const sorted = attributes.length > 1 ? [...attributes].sort((a, b) => compareUtf8(a.key, b.key)) : attributes;
+    const join = !this.names.rules.utf8Allowed;
     for (const attribute of sorted) {
-      // Prometheus >= 3.10 ignores a `__name__` attribute: the metric name comes from the metric.
       if (attribute.key === METRIC_NAME_LABEL) continue;
-      const name = this.names.get(attribute.key);
+      const name = this.names.dataPoint(attribute.key);
       const value = attributeValueAsString(attribute.value);
-      const existing = this.labels.get(name);
+      const existing = join ? this.labels.get(name) : undefined;
       this.set(name, existing !== undefined ? `${existing};${value}` : value);
     }
     return this;
@@ -102,21 +107,23 @@ export class SeriesLabelBuilder {
     return this;
   }
 
-  addResourceAndScope(resource: ResourceLabels, scope: ScopeLabels): this {
-    for (const [name, value] of resource.promoted) this.setIfAbsent(name, value);
-    for (const [name, value] of scope) this.set(name, value);
-    if (resource.job !== undefined) this.set('job', resource.job);
-    if (resource.instance !== undefined) this.set('instance', resource.instance);
-    for (const name in this.options.externalLabels) this.setIfAbsent(name, this.options.externalLabels[name]);
+  /** Steps 2-4: promoted resource attributes (if absent), job and instance (overwrite if non-empty), external labels (if absent). */
+  addResource(resource: ResourceLabels, promote: boolean): this {
+    if (promote) for (const [name, value] of resource.promoted) this.setIfAbsent(name, value);
+    if (resource.job !== '') this.set('job', resource.job);
+    if (resource.instance !== '') this.set('instance', resource.instance);
+    const external = this.options.externalLabels;
+    for (const name in external) this.setIfAbsent(name, external[name]);
     return this;
   }
 
-  /** An extra label such as `le` or `quantile`, sanitized like attribute keys. */
-  setExtra(name: string, value: string): this {
-    return this.set(this.names.get(name), value);
+  /** Step 5: scope labels, overwriting. */
+  addScope(scope: ScopeLabels): this {
+    for (const [name, value] of scope) this.set(name, value);
+    return this;
   }
 
-  /** The flat label list with `__name__`, sorted in UTF-8 byte order. */
+  /** The flat label list with `__name__` = `metricName`, sorted in UTF-8 byte order. */
   finish(metricName: string): FlatLabels {
     this.labels.set(METRIC_NAME_LABEL, metricName);
     const names = [...this.labels.keys()].sort(compareUtf8);
@@ -128,5 +135,3 @@ export class SeriesLabelBuilder {
     return flat;
   }
 }
-
-export { buildLabelName };

@@ -67,11 +67,10 @@ function addUnitTokens(tokens: string[], main: string, per: string): string[] {
     perSuffix = per.endsWith('_') ? per.slice(0, -1) : per;
     if (tokens.includes(perSuffix)) perSuffix = '';
   }
+  // A trailing `_` on the main unit (from a unit like `blocks.`) is dropped only before a per unit.
+  if (perSuffix !== '' && mainSuffix.endsWith('_')) mainSuffix = mainSuffix.slice(0, -1);
   const result = [...tokens];
-  if (mainSuffix !== '') {
-    mainSuffix = mainSuffix.endsWith('_') ? mainSuffix.slice(0, -1) : mainSuffix;
-    result.push(mainSuffix);
-  }
+  if (mainSuffix !== '') result.push(mainSuffix);
   if (perSuffix !== '') result.push(perSuffix);
   return result;
 }
@@ -94,15 +93,24 @@ function escapeWithoutSuffixes(name: string, namespace: string): string {
   return startsWithDigit(metricName) ? `_${metricName}` : metricName;
 }
 
-/** NoUTF8EscapingWithSuffixes: the name kept as is, suffixes appended once. */
+/**
+ * NoUTF8EscapingWithSuffixes (R15): the name kept as is. Existing `ratio`, `total` and per-unit suffixes
+ * are trimmed first, the main unit is added unless the name already ends with it, then the per unit,
+ * `_total` and `_ratio` are appended in that order. Units are not escaped here.
+ */
 function buildUtf8Name(name: string, unit: string, type: NamingType, namespace: string, withSuffixes: boolean): string {
   let result = namespace !== '' ? `${namespace}_${name}` : name;
   if (!withSuffixes) return result;
+  const isRatio = unit === '1' && type === 'gauge';
+  const isCounter = type === 'monotonicCounter';
+  if (isRatio) result = trimSuffixAndDelimiter(result, 'ratio');
+  if (isCounter) result = trimSuffixAndDelimiter(result, 'total');
   const words = unitWords(unit);
-  if (words.main !== '') result = `${trimSuffixAndDelimiter(result, words.main)}_${words.main}`;
-  if (words.per !== '') result = `${trimSuffixAndDelimiter(result, words.per)}_${words.per}`;
-  if (type === 'monotonicCounter') result = `${trimSuffixAndDelimiter(result, 'total')}_total`;
-  if (unit === '1' && type === 'gauge') result = `${trimSuffixAndDelimiter(result, 'ratio')}_ratio`;
+  if (words.per !== '') result = trimSuffixAndDelimiter(result, words.per);
+  if (words.main !== '' && !result.endsWith(words.main)) result = `${result}_${words.main}`;
+  if (words.per !== '') result = `${result}_${words.per}`;
+  if (isCounter) result = `${result}_total`;
+  if (isRatio) result = `${result}_ratio`;
   return result;
 }
 
@@ -121,11 +129,17 @@ function startsWithDigit(value: string): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-/** The unit as metadata and `__unit__` carry it (UnitNamer.Build): `s` -> `seconds`, `By/s` -> `bytes_per_second`. */
-export function translateUnit(unit: string, utf8Allowed: boolean): string {
+/**
+ * The unit as metadata and `__unit__` carry it (UnitNamer.Build, R49): both parts escaped under every
+ * strategy, joined as `main_per`, one leading and one trailing `_` removed. `s` -> `seconds`,
+ * `By/s` -> `bytes_per_second`, `1` -> "", `{request}` -> "".
+ */
+export function translateUnit(unit: string): string {
   const words = unitWords(unit);
-  const main = utf8Allowed ? words.main : cleanUnit(words.main);
-  const per = utf8Allowed ? words.per : cleanUnit(words.per);
-  if (main !== '' && per !== '') return `${main}_${per}`;
-  return main !== '' ? main : per;
+  const main = cleanUnit(words.main);
+  const per = cleanUnit(words.per);
+  let result = main !== '' && per !== '' ? `${main}_${per}` : main !== '' ? main : per;
+  if (result.startsWith('_')) result = result.slice(1);
+  if (result.endsWith('_')) result = result.slice(0, -1);
+  return result;
 }

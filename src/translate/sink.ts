@@ -31,6 +31,7 @@ export type DropReason =
   | 'invalid_metric_name'
   | 'invalid_label_name'
   | 'invalid_scale'
+  | 'invalid_exemplar'
   | 'delta_temporality';
 
 export interface SeriesSink {

@@ -23,20 +23,9 @@ export function addTargetInfo(resource: Resource, times: TimeRange, context: Met
   if (nonIdentifying.length === 0) return;
   const labelled: readonly KeyValue[] = context.options.keepIdentifyingResourceAttributes ? attributes : nonIdentifying;
   const name = context.options.namespace !== '' ? `${context.options.namespace}_${TARGET_INFO}` : TARGET_INFO;
-  const savedResource = context.resource;
-  const savedScope = context.scope;
-  // target_info gets job/instance and external labels but no promoted resource or scope labels.
-  context.resource = { ...savedResource, promoted: [] };
-  context.scope = [];
-  // Prometheus gives target_info no __type__/__unit__ labels.
+  // target_info gets no __type__/__unit__ labels (R28).
   context.forMetric(name, MetricType.GAUGE, TARGET_INFO_HELP, '', false);
-  let labels: string[];
-  try {
-    labels = context.seriesLabels(labelled, name);
-  } finally {
-    context.resource = savedResource;
-    context.scope = savedScope;
-  }
+  const labels = context.targetInfoLabels(labelled, name);
   if (!hasLabel(labels, 'job') && !hasLabel(labels, 'instance')) return;
   const interval = context.options.lookbackDeltaMs / 2;
   for (let timestamp = times.earliest; timestamp < times.latest; timestamp += interval) {

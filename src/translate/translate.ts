@@ -4,8 +4,12 @@ import { MetricType } from '../rw/types.js';
 import { MetricContext } from './context.js';
 import { LabelNameCache } from './label-name.js';
 import { resourceLabels, scopeLabels } from './labels.js';
+import { exemplarsHaveValues } from './exemplars.js';
 import { InvalidNameError, type NamingType, buildMetricName } from './metric-name.js';
+import { translateExponentialHistogramPoints, unconvertibleScale } from './exponential-histogram.js';
+import { translateClassicHistogramPoints, translateCustomBucketsHistogramPoints } from './histogram.js';
 import { translateNumberPoints } from './number.js';
+import { translateSummaryPoints } from './summary.js';
 import { type ResolvedTranslationOptions, allowsUtf8 } from './options.js';
 import type { DropReason, SeriesSink } from './sink.js';
 import { addTargetInfo } from './target-info.js';
@@ -75,7 +79,7 @@ export class Translator {
   /** Sanitizes every attribute key of the metric up front, so a bad key drops the whole metric, not part of it. */
   private checkLabelNames(points: ReadonlyArray<{ attributes: readonly KeyValue[] }>): InvalidNameError | undefined {
     return this.tryLabels(() => {
-      for (const point of points) for (const attribute of point.attributes) if (attribute.key !== '__name__') this.names.get(attribute.key);
+      for (const point of points) for (const attribute of point.attributes) if (attribute.key !== '__name__') this.names.dataPoint(attribute.key);
     });
   }
 
@@ -104,6 +108,9 @@ export class Translator {
     if (labelError !== undefined) {
       return this.drop(context.sink, 'invalid_label_name', metric, data.points.length, labelError.message);
     }
+    if (!exemplarsHaveValues(data.points)) {
+      return this.drop(context.sink, 'invalid_exemplar', metric, data.points.length, 'unsupported exemplar value type: Empty');
+    }
     switch (data.type) {
       case 'gauge':
         context.forMetric(name, MetricType.GAUGE, metric.description, metric.unit);
@@ -111,8 +118,22 @@ export class Translator {
       case 'sum':
         context.forMetric(name, data.monotonic ? MetricType.COUNTER : MetricType.GAUGE, metric.description, metric.unit);
         return translateNumberPoints(context, data.points, true);
-      default:
-          return this.drop(context.sink, 'unsupported_metric_type', metric, data.points.length, `${data.type} is not translated yet`);
+      case 'histogram':
+        context.forMetric(name, MetricType.HISTOGRAM, metric.description, metric.unit);
+        if (this.options.convertHistogramsToNHCB) return translateCustomBucketsHistogramPoints(context, data.points);
+        return translateClassicHistogramPoints(context, data.points);
+      case 'exponentialHistogram': {
+        const scale = unconvertibleScale(data.points);
+        if (scale !== undefined) {
+          const detail = `cannot convert exponential to native histogram. Scale must be >= -4, was ${scale}`;
+          return this.drop(context.sink, 'invalid_scale', metric, data.points.length, detail);
+        }
+        context.forMetric(name, MetricType.HISTOGRAM, metric.description, metric.unit);
+        return translateExponentialHistogramPoints(context, data.points);
+      }
+      case 'summary':
+        context.forMetric(name, MetricType.SUMMARY, metric.description, metric.unit);
+        return translateSummaryPoints(context, data.points);
     }
   }
 

@@ -1,0 +1,28 @@
+/** Why an engine call failed. The table stays consistent (every symbol fully added or absent). */
+export const SymbolEngineErrorCode = {
+  /** WASM memory (or a JS typed array) could not grow to hold the symbols. */
+  OUT_OF_MEMORY: 'OUT_OF_MEMORY',
+  /** 2^24 long refs already exist (see packed-ref.ts); reset before interning more. */
+  TOO_MANY_LONG_REFS: 'TOO_MANY_LONG_REFS',
+  /** A symbol index at or beyond `size`. */
+  INDEX_OUT_OF_RANGE: 'INDEX_OUT_OF_RANGE',
+  /** internBatch's `count` exceeds `strings.length` or `out.length`. */
+  INVALID_COUNT: 'INVALID_COUNT',
+  /** The WASM module reported a status the TS shell should have made impossible: a bug. */
+  WASM_PROTOCOL: 'WASM_PROTOCOL',
+  /** The WASM module called env.abort (release builds have no assertions, so this is a bug). */
+  WASM_ABORT: 'WASM_ABORT',
+} as const;
+
+export type SymbolEngineErrorCode = (typeof SymbolEngineErrorCode)[keyof typeof SymbolEngineErrorCode];
+
+export class SymbolEngineError extends Error {
+  override readonly name = 'SymbolEngineError';
+
+  constructor(
+    readonly code: SymbolEngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The pure-TypeScript engine: the same arena, packed refs and long-ref table as the WASM engine, with a
+ * `Map<string, number>` as the hash table. V8 caches a string's hash in the string, so a repeated label
+ * costs one Map lookup and no encoding; only a first occurrence is encoded into the arena.
+ */
+
+import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';
+import { REF_OFFSET_LIMIT, isLongRef, longRefIndex, packLongRef, packRef, refLength, refOffset } from './packed-ref.js';
+import type { SymbolEngine } from './types.js';
+import { MAX_UTF8_BYTES_PER_CODE_UNIT, toWellFormed, utf8Decoder, writeUtf8 } from './utf8.js';
+
+// Same starting capacities as assembly/symbols.ts: one typical request fits without growing.
+const INITIAL_ARENA_BYTES = 64 * 1024;
+const INITIAL_SYMBOLS = 4096;
+const INITIAL_LONG_REFS = 64;
+
+export class JsSymbolEngine implements SymbolEngine {
+  readonly kind = 'js' as const;
+
+  /** Symbol index by string. Lone-surrogate strings are stored under their well-formed key too. */
+  private readonly indexByString = new Map<string, number>();
+  private arenaBytes = new Uint8Array(INITIAL_ARENA_BYTES);
+  private arenaUsed = 0;
+  /** refs[index] = packed ref; refs[0] = 0 is "" at offset 0 (RW2 spec: symbols[0] MUST be ""). */
+  private refs = new Uint32Array(INITIAL_SYMBOLS);
+  private count = 1;
+  /** (offset, length) pairs for long refs. */
+  private longRefs = new Uint32Array(2 * INITIAL_LONG_REFS);
+  private longRefCount = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get byteLength(): number {
+    return this.arenaUsed;
+  }
+
+  reset(): void {
+    // Map.clear() drops V8's backing table; typed arrays keep their capacity.
+    this.indexByString.clear();
+    this.count = 1;
+    this.arenaUsed = 0;
+    this.longRefCount = 0;
+  }
+
+  internBatch(strings: readonly string[], count: number, out: Uint32Array): void {
+    if (count > strings.length || count > out.length) {
+      throw new SymbolEngineError(
+        SymbolEngineErrorCode.INVALID_COUNT,
+        `internBatch count ${count} exceeds strings (${strings.length}) or out (${out.length})`,
+      );
+    }
+    for (let i = 0; i < count; i++) out[i] = this.intern(strings[i]);
+  }
+
+  intern(value: string): number {
+    if (value.length === 0) return 0;
+    const known = this.indexByString.get(value);
+    return known !== undefined ? known : this.internFirstSeen(value);
+  }
+
+  ref(index: number): number {
+    this.checkIndex(index);
+    return this.refs[index];
+  }
+
+  offsetOf(index: number): number {
+    const ref = this.ref(index);
+    return isLongRef(ref) ? this.longRefs[2 * longRefIndex(ref)] : refOffset(ref);
+  }
+
+  lengthOf(index: number): number {
+    const ref = this.ref(index);
+    return isLongRef(ref) ? this.longRefs[2 * longRefIndex(ref) + 1] : refLength(ref);
+  }
+
+  arena(): Uint8Array {
+    return this.arenaBytes.subarray(0, this.arenaUsed);
+  }
+
+  resolve(index: number): string {
+    const offset = this.offsetOf(index);
+    return utf8Decoder.decode(this.arenaBytes.subarray(offset, offset + this.lengthOf(index)));
+  }
+
+  /** A string the Map has not seen; it may still alias a symbol through its lone surrogates. */
+  private internFirstSeen(value: string): number {
+    const key = toWellFormed(value);
+    if (key !== value) {
+      const aliased = this.indexByString.get(key);
+      if (aliased !== undefined) {
+        this.indexByString.set(value, aliased);
+        return aliased;
+      }
+    }
+    const index = this.appendSymbol(key);
+    this.indexByString.set(key, index);
+    if (key !== value) this.indexByString.set(value, index);
+    return index;
+  }
+
+  /** Encodes into the arena past its end, then commits; throws before committing anything. */
+  private appendSymbol(value: string): number {
+    const offset = this.arenaUsed;
+    if (this.count === this.refs.length) this.refs = grown(this.refs, this.count + 1);
+    this.reserveArena(offset + value.length * MAX_UTF8_BYTES_PER_CODE_UNIT);
+    const length = writeUtf8(value, this.arenaBytes, offset);
+    let ref = packRef(offset, length);
+    if (ref < 0) ref = this.appendLongRef(offset, length);
+    const index = this.count;
+    this.refs[index] = ref;
+    this.count = index + 1;
+    this.arenaUsed = offset + length;
+    return index;
+  }
+
+  private appendLongRef(offset: number, length: number): number {
+    const longIndex = this.longRefCount;
+    if (longIndex >= REF_OFFSET_LIMIT) {
+      throw new SymbolEngineError(
+        SymbolEngineErrorCode.TOO_MANY_LONG_REFS,
+        `cannot intern a ${length}-byte symbol at offset ${offset}: all ${REF_OFFSET_LIMIT} long refs are used`,
+      );
+    }
+    if (2 * longIndex + 2 > this.longRefs.length) this.longRefs = grown(this.longRefs, 2 * longIndex + 2);
+    this.longRefs[2 * longIndex] = offset;
+    this.longRefs[2 * longIndex + 1] = length;
+    this.longRefCount = longIndex + 1;
+    return packLongRef(longIndex);
+  }
+
+  private reserveArena(required: number): void {
+    if (required > this.arenaBytes.length) this.arenaBytes = grown(this.arenaBytes, required);
+  }
+
+  private checkIndex(index: number): void {
+    if (!(index >>> 0 === index && index < this.count)) {
+      throw new SymbolEngineError(
+        SymbolEngineErrorCode.INDEX_OUT_OF_RANGE,
+        `symbol index ${index} out of range [0, ${this.count})`,
+      );
+    }
+  }
+}
+
+/** A copy of `array` with room for at least `required` elements (doubling: amortised O(1) appends). */
+function grown<T extends Uint8Array | Uint32Array>(array: T, required: number): T {
+  const next = new (array.constructor as new (length: number) => T)(Math.max(required, array.length * 2));
+  next.set(array);
+  return next;
+}

@@ -1,0 +1,267 @@
+/**
+ * The WASM engine: the TS shell over assembly/ (the only file touching `WebAssembly`).
+ *
+ * Boundary (assembly/index.ts): per chunk of strings, JS writes each string's UTF-8 byte length into
+ * the output region and all their bytes back to back into the scratch region, makes ONE internBatch
+ * call, and reads the indices back from the output region. Refs, long refs and arena bytes are read
+ * through views on the module's memory.
+ */
+
+import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';
+import { isLongRef, longRefIndex, refLength, refOffset } from './packed-ref.js';
+import type { SymbolEngine } from './types.js';
+import { MAX_UTF8_BYTES_PER_CODE_UNIT, utf8Decoder, utf8Encoder, writeUtf8 } from './utf8.js';
+import { WASM_BASE64 } from './wasm-bytes.js';
+
+/** Status codes returned by the module; mirrors `enum Status` in assembly/symbols.ts. */
+const WASM_STATUS = {
+  OK: 0,
+  OUT_OF_MEMORY: 1,
+  MALFORMED_BATCH: 2,
+  OUTPUT_TOO_SMALL: 3,
+  TOO_MANY_LONG_REFS: 4,
+} as const;
+
+/** Scratch bytes reserved at construction: a series' labels, or a whole small request, per call. */
+const INITIAL_SCRATCH_BYTES = 256 * 1024;
+/** Strings per internBatch call at most (output region size); longer batches are chunked. */
+const OUTPUT_INDICES = 16 * 1024;
+
+/** The raw exports of assembly/index.ts, called directly (no loader, no generated bindings). */
+interface SymbolModuleExports {
+  readonly memory: WebAssembly.Memory;
+  init(): number;
+  scratchPtr(): number;
+  scratchCapacity(): number;
+  outputPtr(): number;
+  ensureScratch(bytes: number): number;
+  ensureOutput(count: number): number;
+  internBatch(count: number): number;
+  reset(): void;
+  symbolCount(): number;
+  arenaPtr(): number;
+  arenaLength(): number;
+  refsPtr(): number;
+  longRefsPtr(): number;
+}
+
+let compiledModule: WebAssembly.Module | undefined;
+
+/** Decodes and compiles the embedded module once per process, on first use. */
+function symbolModule(): WebAssembly.Module {
+  if (compiledModule === undefined) {
+    const binary = atob(WASM_BASE64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    compiledModule = new WebAssembly.Module(bytes);
+  }
+  return compiledModule;
+}
+
+const imports = {
+  env: {
+    abort(_message: number, _file: number, line: number, column: number): never {
+      throw new SymbolEngineError(SymbolEngineErrorCode.WASM_ABORT, `symbols.wasm aborted at ${line}:${column}`);
+    },
+  },
+};
+
+export class WasmSymbolEngine implements SymbolEngine {
+  readonly kind = 'wasm' as const;
+
+  /** Each engine owns an instance, hence its own memory: builders never share a table. */
+  private readonly wasm: SymbolModuleExports;
+  private bytes: Uint8Array;
+  private words: Uint32Array;
+  private scratchStart = 0;
+  private scratchEnd = 0;
+  /** bytes[scratchStart, scratchEnd): kept to spare a subarray per call (~40 ns). */
+  private scratchView = new Uint8Array(0);
+  private outputWordIndex = 0;
+
+  /** internBatch may move the table's regions; these are re-read lazily (syncTable) when stale. */
+  private tableStale = true;
+  private symbolTotal = 1;
+  private refsWordIndex = 0;
+  private longRefsWordIndex = 0;
+  private arenaStart = 0;
+
+  private readonly oneString: string[] = [''];
+  private readonly oneIndex = new Uint32Array(1);
+
+  constructor() {
+    const instance = new WebAssembly.Instance(symbolModule(), imports);
+    this.wasm = instance.exports as unknown as SymbolModuleExports;
+    this.bytes = new Uint8Array(this.wasm.memory.buffer);
+    this.words = new Uint32Array(this.wasm.memory.buffer);
+    this.checkStatus(this.wasm.init(), 'init');
+    this.afterGrowableCall();
+    this.checkStatus(this.wasm.ensureOutput(OUTPUT_INDICES), 'ensureOutput');
+    this.afterGrowableCall();
+    this.growScratch(INITIAL_SCRATCH_BYTES);
+  }
+
+  get size(): number {
+    if (this.tableStale) this.syncTable();
+    return this.symbolTotal;
+  }
+
+  get byteLength(): number {
+    return this.wasm.arenaLength();
+  }
+
+  /** Bytes of this engine's WASM memory (not part of SymbolEngine: for steady-state tests). */
+  memoryBytes(): number {
+    return this.wasm.memory.buffer.byteLength;
+  }
+
+  reset(): void {
+    this.wasm.reset();
+    this.tableStale = true;
+  }
+
+  internBatch(strings: readonly string[], count: number, out: Uint32Array): void {
+    if (count > strings.length || count > out.length) {
+      throw new SymbolEngineError(
+        SymbolEngineErrorCode.INVALID_COUNT,
+        `internBatch count ${count} exceeds strings (${strings.length}) or out (${out.length})`,
+      );
+    }
+    let next = 0;
+    while (next < count) next = this.internChunk(strings, next, count, out);
+  }
+
+  intern(value: string): number {
+    this.oneString[0] = value;
+    this.internChunk(this.oneString, 0, 1, this.oneIndex);
+    return this.oneIndex[0];
+  }
+
+  ref(index: number): number {
+    this.checkIndex(index);
+    return this.words[this.refsWordIndex + index];
+  }
+
+  offsetOf(index: number): number {
+    const ref = this.ref(index);
+    return isLongRef(ref) ? this.words[this.longRefsWordIndex + 2 * longRefIndex(ref)] : refOffset(ref);
+  }
+
+  lengthOf(index: number): number {
+    const ref = this.ref(index);
+    return isLongRef(ref) ? this.words[this.longRefsWordIndex + 2 * longRefIndex(ref) + 1] : refLength(ref);
+  }
+
+  arena(): Uint8Array {
+    if (this.tableStale) this.syncTable();
+    return this.bytes.subarray(this.arenaStart, this.arenaStart + this.wasm.arenaLength());
+  }
+
+  resolve(index: number): string {
+    const offset = this.offsetOf(index); // first: it syncs arenaStart when the table moved
+    const start = this.arenaStart + offset;
+    return utf8Decoder.decode(this.bytes.subarray(start, start + this.lengthOf(index)));
+  }
+
+  /**
+   * Takes strings[first...] while their worst case (3 bytes per code unit) fits the scratch, encodes
+   * them with one call, interns them with one call, and returns the next index to do.
+   */
+  private internChunk(strings: readonly string[], first: number, count: number, out: Uint32Array): number {
+    const firstWorstCase = strings[first].length * MAX_UTF8_BYTES_PER_CODE_UNIT;
+    if (firstWorstCase > this.scratchEnd - this.scratchStart) this.growScratch(firstWorstCase);
+    const words = this.words;
+    const lengthsStart = this.outputWordIndex;
+    const last = Math.min(count, first + OUTPUT_INDICES);
+    let room = this.scratchEnd - this.scratchStart;
+    let joined = '';
+    let next = first;
+    for (; next < last; next++) {
+      const value = strings[next];
+      room -= value.length * MAX_UTF8_BYTES_PER_CODE_UNIT;
+      if (room < 0) break;
+      joined += value;
+      words[lengthsStart + next - first] = value.length; // right if all ASCII; else fixed below
+    }
+    const chunkLength = next - first;
+    const written = utf8Encoder.encodeInto(joined, this.scratchView).written;
+    // One byte per code unit means every string was ASCII, so each byte length is its .length.
+    if (written !== joined.length) this.encodeStringByString(strings, first, chunkLength);
+    const status = this.wasm.internBatch(chunkLength);
+    this.tableStale = true;
+    this.afterGrowableCall();
+    this.checkStatus(status, 'internBatch');
+    const indices = this.words;
+    for (let i = 0; i < chunkLength; i++) out[first + i] = indices[lengthsStart + i];
+    return next;
+  }
+
+  /** Non-ASCII chunk: re-encode each string to learn its own byte length. */
+  private encodeStringByString(strings: readonly string[], first: number, chunkLength: number): void {
+    const bytes = this.bytes;
+    const words = this.words;
+    let position = this.scratchStart;
+    for (let i = 0; i < chunkLength; i++) {
+      const written = writeUtf8(strings[first + i], bytes, position);
+      words[this.outputWordIndex + i] = written;
+      position += written;
+    }
+  }
+
+  private growScratch(bytes: number): void {
+    this.checkStatus(this.wasm.ensureScratch(bytes), 'ensureScratch');
+    this.afterGrowableCall();
+    this.syncScratch();
+  }
+
+  /**
+   * The one place that follows memory growth. Call after every export that may grow memory (init,
+   * ensureScratch, ensureOutput, internBatch): growth detaches the old ArrayBuffer and every view on it.
+   */
+  private afterGrowableCall(): void {
+    // memory.grow detaches the old ArrayBuffer, which empties every view on it: reading `length` is
+    // the same test as `bytes.buffer !== memory.buffer` without the Memory.buffer getter (~23 ns/call).
+    if (this.bytes.length === 0) {
+      const buffer = this.wasm.memory.buffer;
+      this.bytes = new Uint8Array(buffer);
+      this.words = new Uint32Array(buffer);
+      this.scratchView = this.bytes.subarray(this.scratchStart, this.scratchEnd);
+    }
+  }
+
+  private syncScratch(): void {
+    this.scratchStart = this.wasm.scratchPtr();
+    this.scratchEnd = this.scratchStart + this.wasm.scratchCapacity();
+    this.scratchView = this.bytes.subarray(this.scratchStart, this.scratchEnd);
+    this.outputWordIndex = this.wasm.outputPtr() >>> 2;
+  }
+
+  private syncTable(): void {
+    this.symbolTotal = this.wasm.symbolCount();
+    this.refsWordIndex = this.wasm.refsPtr() >>> 2;
+    this.longRefsWordIndex = this.wasm.longRefsPtr() >>> 2;
+    this.arenaStart = this.wasm.arenaPtr();
+    this.tableStale = false;
+  }
+
+  private checkIndex(index: number): void {
+    if (this.tableStale) this.syncTable();
+    if (!(index >>> 0 === index && index < this.symbolTotal)) {
+      throw new SymbolEngineError(
+        SymbolEngineErrorCode.INDEX_OUT_OF_RANGE,
+        `symbol index ${index} out of range [0, ${this.symbolTotal})`,
+      );
+    }
+  }
+
+  private checkStatus(status: number, call: string): void {
+    if (status === WASM_STATUS.OK) return;
+    if (status === WASM_STATUS.OUT_OF_MEMORY) {
+      throw new SymbolEngineError(SymbolEngineErrorCode.OUT_OF_MEMORY, `${call}: WASM memory cannot grow further`);
+    }
+    if (status === WASM_STATUS.TOO_MANY_LONG_REFS) {
+      throw new SymbolEngineError(SymbolEngineErrorCode.TOO_MANY_LONG_REFS, `${call}: all 2^24 long refs are used`);
+    }
+    throw new SymbolEngineError(SymbolEngineErrorCode.WASM_PROTOCOL, `${call}: unexpected WASM status ${status}`);
+  }
+}

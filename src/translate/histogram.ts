@@ -1,0 +1,88 @@
+import { FLAG_NO_RECORDED_VALUE, type Exemplar, type HistogramDataPoint } from '../otlp/model.js';
+import { type Histogram, ResetHint } from '../rw/types.js';
+import { convertBucketsLayout } from './bucket-layout.js';
+import type { MetricContext } from './context.js';
+import { exemplarsOf } from './exemplars.js';
+import { formatFloatPositional } from './format-float.js';
+
+/**
+ * Explicit-bucket histogram points as classic Prometheus series (addHistogramDataPoints, R36): per point
+ * `_sum` (only when the point has a sum), `_count`, one cumulative `_bucket{le}` per bound that has a
+ * count, and `_bucket{le="+Inf"}` = count. NoRecordedValue makes every value stale (R44). Exemplars go
+ * on the buckets (R47); `_sum` and `_count` carry none.
+ */
+export function translateClassicHistogramPoints(context: MetricContext, points: readonly HistogramDataPoint[]): void {
+  const { sink, metadata, metricName } = context;
+  for (const point of points) {
+    const stale = (point.flags & FLAG_NO_RECORDED_VALUE) !== 0;
+    const { startTimeMs, timeMs } = point;
+    if (point.sum !== undefined) {
+      sink.sample(context.seriesLabels(point.attributes, `${metricName}_sum`), metadata, timeMs, point.sum, startTimeMs, stale, undefined);
+    }
+    sink.sample(context.seriesLabels(point.attributes, `${metricName}_count`), metadata, timeMs, point.count, startTimeMs, stale, undefined);
+    const bucketName = `${metricName}_bucket`;
+    const bucketExemplars = assignExemplarsToBuckets(point.exemplars, point.explicitBounds);
+    const finite = Math.min(point.explicitBounds.length, point.bucketCounts.length);
+    let cumulative = 0;
+    for (let i = 0; i < finite; i++) {
+      cumulative += point.bucketCounts[i];
+      const labels = context.seriesLabels(point.attributes, bucketName, 'le', formatFloatPositional(point.explicitBounds[i]));
+      sink.sample(labels, metadata, timeMs, cumulative, startTimeMs, stale, bucketExemplars[i]);
+    }
+    const infLabels = context.seriesLabels(point.attributes, bucketName, 'le', '+Inf');
+    sink.sample(infLabels, metadata, timeMs, point.count, startTimeMs, stale, bucketExemplars[point.explicitBounds.length]);
+  }
+}
+
+/**
+ * Prometheus >= 3.7 places exemplars in one forward pass over the bounds without sorting them (R47):
+ * exemplars are taken in input order while their value is not above the current bound; the rest go to
+ * `+Inf`. Index i is bound i; index bounds.length is `+Inf`.
+ */
+function assignExemplarsToBuckets(exemplars: readonly Exemplar[], bounds: readonly number[]) {
+  const perBucket: Array<ReturnType<typeof exemplarsOf> | undefined> = new Array(bounds.length + 1);
+  if (exemplars.length === 0) return perBucket;
+  const converted = exemplarsOf(exemplars);
+  let cursor = 0;
+  for (let b = 0; b < bounds.length; b++) {
+    const start = cursor;
+    while (cursor < exemplars.length && !(exemplars[cursor].value > bounds[b])) cursor++;
+    if (cursor > start) perBucket[b] = converted.slice(start, cursor);
+  }
+  if (cursor < exemplars.length) perBucket[bounds.length] = converted.slice(cursor);
+  return perBucket;
+}
+
+/**
+ * Explicit-bucket histogram points as native histograms with custom buckets (convertHistogramsToNHCB,
+ * R37): schema -53, the bounds as custom_values, leading empty buckets skipped through the first span's
+ * offset, integer counts delta-encoded; all exemplars on the one sample.
+ */
+export function translateCustomBucketsHistogramPoints(context: MetricContext, points: readonly HistogramDataPoint[]): void {
+  const { sink, metadata, metricName } = context;
+  for (const point of points) {
+    let leadingZeros = 0;
+    while (leadingZeros < point.bucketCounts.length && point.bucketCounts[leadingZeros] === 0) leadingZeros++;
+    const layout = convertBucketsLayout(point.bucketCounts.slice(leadingZeros), leadingZeros, 0, false);
+    const histogram: Histogram = {
+      countInt: point.count,
+      sum: point.sum ?? 0,
+      schema: -53,
+      zeroThreshold: 0,
+      zeroCountInt: 0,
+      negativeSpans: [],
+      negativeDeltas: [],
+      negativeCounts: [],
+      positiveSpans: layout.spans,
+      positiveDeltas: layout.deltas,
+      positiveCounts: [],
+      resetHint: ResetHint.UNSPECIFIED,
+      timestamp: point.timeMs,
+      customValues: point.explicitBounds.slice(),
+      startTimestamp: point.startTimeMs,
+    };
+    if ((point.flags & FLAG_NO_RECORDED_VALUE) !== 0) histogram.stale = true;
+    const exemplars = point.exemplars.length > 0 ? exemplarsOf(point.exemplars) : undefined;
+    sink.histogram(context.seriesLabels(point.attributes, metricName), metadata, histogram, exemplars);
+  }
+}

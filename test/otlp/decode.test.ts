@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { OtlpDecodeError } from '../../src/otlp/errors.js';
+import { decodeExportMetricsRequestJson } from '../../src/otlp/decode-json.js';
+import { decodeExportMetricsRequest } from '../../src/otlp/decode-protobuf.js';
+import { encodeOtlp } from '../support/proto.js';
+import { exportRequest, gauge, resourceMetrics, sum } from '../support/otlp.js';
+
+const T = 1_764_000_000_000;
+
+function richRequest() {
+  return exportRequest(
+    resourceMetrics({ 'service.name': 'api', 'host.cpu.count': 8, 'feature.on': true, ratio: { double: 0.25 }, tags: ['a', 'b'] }, [
+      {
+        name: 'scope-a',
+        version: '1.0',
+        attributes: { team: 'core' },
+        schemaUrl: 'https://opentelemetry.io/schemas/1.26.0',
+        metrics: [
+          gauge({ name: 'temperature', unit: 'Cel', description: 'room temperature' }, [
+            { value: 21.5, timeMs: T, attributes: { room: 'kitchen' } },
+            { value: -3, timeMs: T + 1000, attributes: { room: 'garden' }, flags: 1 },
+          ]),
+          sum({ name: 'requests', monotonic: true }, [{ value: 12n, timeMs: T, startMs: T - 60_000, attributes: { code: 200 } }]),
+        ],
+      },
+    ]),
+  );
+}
+
+describe('OTLP protobuf and JSON decoders agree', () => {
+  it('decode the same request to the same internal shape', () => {
+    const request = richRequest();
+    const fromProtobuf = decodeExportMetricsRequest(encodeOtlp(request));
+    const fromJson = decodeExportMetricsRequestJson(JSON.stringify(request));
+    expect(fromJson).toEqual(fromProtobuf);
+    const metric = fromProtobuf.resourceMetrics[0].scopeMetrics[0].metrics[1];
+    expect(metric.data).toMatchObject({ type: 'sum', temporality: 2, monotonic: true });
+    expect(fromProtobuf.resourceMetrics[0].scopeMetrics[0].scope).toEqual({ name: 'scope-a', version: '1.0', attributes: [{ key: 'team', value: { kind: 'string', value: 'core' } }] });
+  });
+});
+
+describe('timestamps: nanoseconds to milliseconds exactly as Go int64(ns)/1e6', () => {
+  for (const [ns, ms] of [
+    ['1700000000123999999', 1700000000123],
+    ['1700000000123000000', 1700000000123],
+    ['999999', 0],
+    ['18446744073709551615', 0], // uint64 max wraps to -1 ns in Go: -1 / 1e6 truncates to 0
+    ['9223372036854775808', -9223372036854], // 2^63 wraps to int64 min
+  ] as const) {
+    it(`${ns} ns -> ${ms} ms (protobuf and JSON)`, () => {
+      const request = { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: [{ timeUnixNano: ns, asDouble: 1 }] } }] }] }] };
+      const viaProtobuf = decodeExportMetricsRequest(encodeOtlp(request));
+      const viaJson = decodeExportMetricsRequestJson(JSON.stringify(request));
+      for (const decoded of [viaProtobuf, viaJson]) {
+        const data = decoded.resourceMetrics[0].scopeMetrics[0].metrics[0].data;
+        if (data.type !== 'gauge') throw new Error('expected gauge');
+        expect(data.points[0].timeMs).toBe(ms);
+      }
+    });
+  }
+});
+
+describe('as_int points become doubles rounded as Go float64(int64)', () => {
+  it('keeps 2^53 + 1 rounded to even and negative values', () => {
+    const request = exportRequest(resourceMetrics({}, [{ metrics: [gauge({ name: 'g' }, [{ value: 9007199254740993n, timeMs: T }, { value: -5n, timeMs: T + 1 }])] }]));
+    const data = decodeExportMetricsRequest(encodeOtlp(request)).resourceMetrics[0].scopeMetrics[0].metrics[0].data;
+    if (data.type !== 'gauge') throw new Error('expected gauge');
+    expect(data.points.map((p) => p.value)).toEqual([9007199254740992, -5]);
+  });
+});
+
+describe('bad protobuf input raises OtlpDecodeError naming where', () => {
+  const bytes = encodeOtlp(richRequest());
+
+  it('every truncation either decodes or throws OtlpDecodeError, never anything else', () => {
+    for (let length = 0; length < bytes.length; length++) {
+      try {
+        decodeExportMetricsRequest(bytes.subarray(0, length));
+      } catch (error) {
+        expect(error).toBeInstanceOf(OtlpDecodeError);
+      }
+    }
+  });
+
+  it('truncation names the outermost message whose length runs past the end', () => {
+    const cut = bytes.subarray(0, bytes.length - 3);
+    expect(() => decodeExportMetricsRequest(cut)).toThrowError(
+      expect.objectContaining({ code: 'truncated', path: 'resourceMetrics[0]', offset: expect.any(Number) }),
+    );
+  });
+
+  it('a bad byte inside a data point names the data point', () => {
+    const corrupted = bytes.slice();
+    const at = Buffer.from(corrupted).indexOf('kitchen');
+    corrupted[at] = 0xff;
+    expect(() => decodeExportMetricsRequest(corrupted)).toThrowError(
+      expect.objectContaining({ code: 'invalid_utf8', path: 'resourceMetrics[0].scopeMetrics[0].metrics[0].gauge.dataPoints[0]' }),
+    );
+  });
+
+  it('a varint longer than 10 bytes', () => {
+    const garbage = new Uint8Array([0x0a, ...new Array(11).fill(0xff), 0x01]);
+    expect(() => decodeExportMetricsRequest(garbage)).toThrowError(expect.objectContaining({ code: 'varint_too_long' }));
+  });
+
+  it('field number 0', () => {
+    expect(() => decodeExportMetricsRequest(new Uint8Array([0x00, 0x01]))).toThrowError(expect.objectContaining({ code: 'bad_field_number' }));
+  });
+
+  it('wire types 3, 4 (groups), 6 and 7', () => {
+    for (const wireType of [3, 4, 6, 7]) {
+      expect(() => decodeExportMetricsRequest(new Uint8Array([(2 << 3) | wireType, 0]))).toThrowError(expect.objectContaining({ code: 'bad_wire_type' }));
+    }
+  });
+
+  it('invalid UTF-8 in a string', () => {
+    // ResourceMetrics { schema_url (3): 0xff 0xfe }
+    const bytes = new Uint8Array([0x0a, 0x04, 0x1a, 0x02, 0xff, 0xfe]);
+    expect(() => decodeExportMetricsRequest(bytes)).toThrowError(expect.objectContaining({ code: 'invalid_utf8' }));
+  });
+
+  it('nesting kvlists deeper than the limit', () => {
+    let value: object = { stringValue: 'leaf' };
+    for (let i = 0; i < 40; i++) value = { kvlistValue: { values: [{ key: 'k', value }] } };
+    const request = { resourceMetrics: [{ resource: { attributes: [{ key: 'deep', value }] } }] };
+    // protobufjs refuses to encode this deep, so the bytes are put together by hand.
+    const message = (field: number, body: Uint8Array) => new Uint8Array([(field << 3) | 2, ...lengthPrefix(body.length), ...body]);
+    let anyValueBytes = message(1, new TextEncoder().encode('leaf'));
+    for (let i = 0; i < 40; i++) {
+      const keyValue = new Uint8Array([...message(1, new TextEncoder().encode('k')), ...message(2, anyValueBytes)]);
+      anyValueBytes = message(6, message(1, keyValue));
+    }
+    const resource = message(1, new Uint8Array([...message(1, new TextEncoder().encode('deep')), ...message(2, anyValueBytes)]));
+    const bytes = message(1, message(1, resource));
+    expect(() => decodeExportMetricsRequest(bytes)).toThrowError(expect.objectContaining({ code: 'too_deep' }));
+    expect(() => decodeExportMetricsRequestJson(JSON.stringify(request))).toThrowError(expect.objectContaining({ code: 'too_deep' }));
+  });
+});
+
+describe('bad JSON input raises OtlpDecodeError naming where', () => {
+  it('not JSON', () => {
+    expect(() => decodeExportMetricsRequestJson('{"resourceMetrics": [')).toThrowError(expect.objectContaining({ code: 'invalid_json' }));
+  });
+  it('wrong types name the field path', () => {
+    expect(() => decodeExportMetricsRequestJson('{"resourceMetrics": 5}')).toThrowError(/resourceMetrics: expected an array, got number 5/);
+    expect(() =>
+      decodeExportMetricsRequestJson(JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'x', gauge: { dataPoints: [{ asDouble: 'abc' }] } }] }] }] })),
+    ).toThrowError(/resourceMetrics\[0\]\.scopeMetrics\[0\]\.metrics\[0\]\.gauge\.dataPoints\[0\]\.asDouble: expected a number/);
+    expect(() => decodeExportMetricsRequestJson(JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 7 }] }] }] }))).toThrowError(
+      expect.objectContaining({ code: 'wrong_type', path: 'resourceMetrics[0].scopeMetrics[0].metrics[0].name' }),
+    );
+  });
+  it('accepts snake_case keys, string and number int64s, and NaN/Infinity doubles', () => {
+    const decoded = decodeExportMetricsRequestJson(
+      JSON.stringify({
+        resource_metrics: [
+          { scope_metrics: [{ metrics: [{ name: 'g', gauge: { data_points: [{ time_unix_nano: 5000000, as_double: 'NaN' }, { timeUnixNano: '6000000', asDouble: '-Infinity' }] } }] }] },
+        ],
+      }),
+    );
+    const data = decoded.resourceMetrics[0].scopeMetrics[0].metrics[0].data;
+    if (data.type !== 'gauge') throw new Error('expected gauge');
+    expect(data.points.map((p) => [p.timeMs, p.value])).toEqual([
+      [5, Number.NaN],
+      [6, Number.NEGATIVE_INFINITY],
+    ]);
+  });
+  it('hex trace ids, lowercased; invalid hex is an error', () => {
+    const request = (traceId: string) =>
+      JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 's', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ asInt: '1', exemplars: [{ traceId, asDouble: 1 }] }] } }] }] }] });
+    const decoded = decodeExportMetricsRequestJson(request('5B8EFFF798038103D269B633813FC60C'));
+    const data = decoded.resourceMetrics[0].scopeMetrics[0].metrics[0].data;
+    if (data.type !== 'sum') throw new Error('expected sum');
+    expect(data.points[0].exemplars[0].traceId).toBe('5b8efff798038103d269b633813fc60c');
+    expect(() => decodeExportMetricsRequestJson(request('xyz'))).toThrowError(expect.objectContaining({ code: 'bad_value' }));
+  });
+});
+
+function lengthPrefix(length: number): number[] {
+  const bytes: number[] = [];
+  while (length > 0x7f) {
+    bytes.push((length & 0x7f) | 0x80);
+    length >>>= 7;
+  }
+  bytes.push(length);
+  return bytes;
+}
