@@ -53,7 +53,7 @@ export class SeriesTable implements SeriesSink {
   drops: DropStats = { points: emptyDropCounts(), metrics: 0, recent: [] };
 
   private epoch = 0;
-  private journal: Array<[SeriesRecord, number, number, number]> = [];
+  private journal: Array<[SeriesRecord, number, number, number, SeriesMetadata]> = [];
   private recordsAtStart = 0;
   private dropsAtStart: DropStats = this.drops;
 
@@ -78,10 +78,11 @@ export class SeriesTable implements SeriesSink {
       this.byKey.delete(this.records[i].key);
     }
     this.records.length = this.recordsAtStart;
-    for (const [record, samples, histograms, exemplars] of this.journal) {
+    for (const [record, samples, histograms, exemplars, metadata] of this.journal) {
       record.samples.length = samples;
       record.histograms.length = histograms;
       record.exemplars.length = exemplars;
+      record.metadata = metadata;
     }
     this.journal = [];
     this.drops = this.dropsAtStart;
@@ -97,7 +98,7 @@ export class SeriesTable implements SeriesSink {
       return record;
     }
     if (record.epoch !== this.epoch) {
-      this.journal.push([record, record.samples.length, record.histograms.length, record.exemplars.length]);
+      this.journal.push([record, record.samples.length, record.histograms.length, record.exemplars.length, record.metadata]);
       record.epoch = this.epoch;
     }
     record.metadata = metadata;

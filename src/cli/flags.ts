@@ -1,5 +1,8 @@
 import type { TranslationOptions, TranslationStrategy } from '../translate/options.js';
 
+/** A bad command line (flag value, missing flag): printed as one line with exit code 2. */
+export class UsageError extends Error {}
+
 /** Translation options as flags; names are Prometheus's `otlp:` config keys in kebab case. */
 export const translationFlags = {
   'translation-strategy': { type: 'string' },
@@ -38,7 +41,7 @@ export function translationOptionsFrom(values: FlagValues): TranslationOptions {
   const strategy = values['translation-strategy'];
   if (typeof strategy === 'string') {
     if (!STRATEGIES.includes(strategy as TranslationStrategy)) {
-      throw new Error(`--translation-strategy must be one of ${STRATEGIES.join(', ')}, not ${strategy}`);
+      throw new UsageError(`--translation-strategy must be one of ${STRATEGIES.join(', ')}, not ${strategy}`);
     }
     options.translationStrategy = strategy as TranslationStrategy;
   }
@@ -55,7 +58,7 @@ export function translationOptionsFrom(values: FlagValues): TranslationOptions {
   const lookback = values['lookback-delta-ms'];
   if (typeof lookback === 'string') {
     const ms = Number(lookback);
-    if (!Number.isInteger(ms) || ms <= 0) throw new Error(`--lookback-delta-ms must be a positive integer, not ${lookback}`);
+    if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`--lookback-delta-ms must be a positive integer, not ${lookback}`);
     options.lookbackDeltaMs = ms;
   }
   const external = list(values['external-label']);
@@ -63,13 +66,13 @@ export function translationOptionsFrom(values: FlagValues): TranslationOptions {
     options.externalLabels = Object.create(null) as Record<string, string>;
     for (const pair of external) {
       const eq = pair.indexOf('=');
-      if (eq <= 0) throw new Error(`--external-label must be name=value, not ${pair}`);
+      if (eq <= 0) throw new UsageError(`--external-label must be name=value, not ${pair}`);
       options.externalLabels[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
   }
   const onInvalid = values['on-invalid-metric'];
   if (typeof onInvalid === 'string') {
-    if (onInvalid !== 'drop' && onInvalid !== 'reject') throw new Error(`--on-invalid-metric must be drop or reject, not ${onInvalid}`);
+    if (onInvalid !== 'drop' && onInvalid !== 'reject') throw new UsageError(`--on-invalid-metric must be drop or reject, not ${onInvalid}`);
     options.onInvalidMetric = onInvalid;
   }
   return options;

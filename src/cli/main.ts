@@ -5,18 +5,26 @@ import { V2WriteRequestBuilder } from '../builder/builder.js';
 import { Otlp2PrwError } from '../errors.js';
 import { readWriteRequest } from '../rw/read.js';
 import { demoRequest } from './demo-request.js';
-import { HELP, translationFlags, translationOptionsFrom } from './flags.js';
+import { HELP, UsageError, translationFlags, translationOptionsFrom } from './flags.js';
 
-/** Thrown for a bad command line; printed as one line with exit code 2. */
-class UsageError extends Error {}
+/** Input or output files that cannot be used: a user error (exit 1), not an internal one. */
+class FileError extends Error {}
 
 function readInput(path: string): Uint8Array {
-  return path === '-' ? new Uint8Array(readFileSync(0)) : new Uint8Array(readFileSync(path));
+  try {
+    return path === '-' ? new Uint8Array(readFileSync(0)) : new Uint8Array(readFileSync(path));
+  } catch (error) {
+    throw new FileError(`cannot read ${path}: ${(error as Error).message}`);
+  }
 }
 
 function writeOutput(path: string, bytes: Uint8Array | string): void {
-  if (path === '-') process.stdout.write(bytes);
-  else writeFileSync(path, bytes);
+  try {
+    if (path === '-') process.stdout.write(bytes);
+    else writeFileSync(path, bytes);
+  } catch (error) {
+    throw new FileError(`cannot write ${path}: ${(error as Error).message}`);
+  }
 }
 
 function convert(args: string[]): void {
@@ -37,10 +45,10 @@ function convert(args: string[]): void {
   if (values.engine !== 'wasm' && values.engine !== 'js') throw new UsageError(`--engine must be wasm or js, not ${values.engine}`);
   const message = values['protobuf-message'];
   if (message !== 'v2' && message !== 'v1') throw new UsageError(`--protobuf-message must be v2 or v1, not ${message}`);
-  const input = readInput(values.in);
   const format = values.input ?? (values.in.endsWith('.json') ? 'json' : 'proto');
   if (format !== 'proto' && format !== 'json') throw new UsageError(`--input must be proto or json, not ${format}`);
   const builder = new V2WriteRequestBuilder({ engine: values.engine, ...translationOptionsFrom(values) });
+  const input = readInput(values.in);
   builder.add(input, format === 'json' ? 'json' : 'protobuf');
   const compress = !values['no-compress'];
   const body = message === 'v1' ? (compress ? builder.encodeV1Snappy() : builder.encodeV1()) : compress ? builder.encodeSnappy() : builder.encode();
@@ -112,7 +120,7 @@ function main(argv: string[]): number {
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const isInputError = error instanceof Otlp2PrwError || error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const isInputError = error instanceof Otlp2PrwError || error instanceof UsageError || error instanceof FileError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`otlp2prw: ${isInputError ? '' : 'internal error: '}${message.split('\n')[0]}\n`);
     return error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
   }

@@ -2,6 +2,10 @@
  * The pure-TypeScript engine: the same arena, packed refs and long-ref table as the WASM engine, with a
  * `Map<string, number>` as the hash table. V8 caches a string's hash in the string, so a repeated label
  * costs one Map lookup and no encoding; only a first occurrence is encoded into the arena.
+ *
+ * Why not a byte-keyed table like assembly/symbols.ts: it must UTF-8 encode every string, repeats
+ * included, before hashing. The WASM engine is exactly that design with a faster hash loop, and on
+ * bench/engine.bench.ts it only ties with this Map (Node 20.20: 62 vs 54 ns/string per series).
  */
 
 import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';

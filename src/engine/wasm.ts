@@ -76,7 +76,7 @@ export class WasmSymbolEngine implements SymbolEngine {
   private scratchStart = 0;
   private scratchEnd = 0;
   /** bytes[scratchStart, scratchEnd): kept to spare a subarray per call (~40 ns). */
-  private scratchView = new Uint8Array(0);
+  private scratchView: Uint8Array = new Uint8Array(0);
   private outputWordIndex = 0;
 
   /** internBatch may move the table's regions; these are re-read lazily (syncTable) when stale. */

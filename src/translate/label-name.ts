@@ -22,7 +22,7 @@ const NOT_ALPHANUMERIC_RUNS = /[^a-zA-Z0-9]+/gu;
 export function buildLabelName(key: string, rules: LabelNameRules): string {
   if (key === '') throw new InvalidNameError('label', key, '');
   if (rules.utf8Allowed) {
-    if (/^_+$/.test(key)) throw new InvalidNameError('label', key, key);
+    if (/^_+$/.test(key)) throw new InvalidNameError('utf8label', key, key);
     return key;
   }
   let name: string;

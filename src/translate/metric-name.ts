@@ -12,15 +12,22 @@ export type NamingType =
   | 'summary'
   | 'unknown';
 
-/** A metric or label name that cannot be made valid (Prometheus >= 3.7: a translation error). */
+/**
+ * A metric or label name that cannot be made valid (Prometheus >= 3.7: a translation error). Messages
+ * are Prometheus's (otlptranslator v1.0.0), so logs read the same.
+ */
 export class InvalidNameError extends Otlp2PrwError {
-  constructor(kind: 'metric' | 'label', raw: string, result: string) {
-    super(
-      kind === 'metric' ? 'invalid_metric_name' : 'invalid_label_name',
-      result === ''
-        ? `normalization of ${kind} name ${JSON.stringify(raw)} resulted in an empty name`
-        : `normalization of ${kind} name ${JSON.stringify(raw)} resulted in the invalid name ${JSON.stringify(result)}`,
-    );
+  constructor(kind: 'metric' | 'label' | 'utf8label', raw: string, result: string) {
+    let message: string;
+    if (kind === 'metric') {
+      message =
+        result === ''
+          ? `normalization for metric ${JSON.stringify(raw)} resulted in empty name`
+          : `normalization for metric ${JSON.stringify(raw)} resulted in invalid name ${JSON.stringify(result)}`;
+    } else if (raw === '') message = 'label name is empty';
+    else if (kind === 'utf8label') message = `label name ${JSON.stringify(raw)} contains only underscores`;
+    else message = `normalization for label name ${JSON.stringify(raw)} resulted in invalid name ${JSON.stringify(result)}`;
+    super(kind === 'metric' ? 'invalid_metric_name' : 'invalid_label_name', message);
   }
 }
 
@@ -34,13 +41,13 @@ const INVALID_UNIT_CHAR = /[^a-zA-Z0-9:_]/gu;
  * Throws InvalidNameError when the result would be empty or only underscores.
  */
 export function buildMetricName(name: string, unit: string, type: NamingType, strategy: TranslationStrategy, namespace: string): string {
-  if (strategy === 'NoTranslation') return namespace ? `${namespace}_${name}` : name;
   const withSuffixes = addsSuffixes(strategy);
   const result = allowsUtf8(strategy)
     ? buildUtf8Name(name, unit, type, namespace, withSuffixes)
     : withSuffixes
       ? normalizeName(name, unit, type, namespace)
       : escapeWithoutSuffixes(name, namespace);
+  // Under UTF-8 strategies Prometheus would store a series without __name__; RW2 requires one.
   if (result === '') throw new InvalidNameError('metric', name, result);
   if (result !== name && !allowsUtf8(strategy) && /^_+$/.test(result)) throw new InvalidNameError('metric', name, result);
   return result;

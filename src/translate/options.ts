@@ -35,6 +35,11 @@ export interface TranslationOptions {
   typeAndUnitLabels?: boolean;
   /** Spacing of target_info samples is half of this. Default 5m, as Prometheus's lookback delta. */
   lookbackDeltaMs?: number;
+  /**
+   * At most this many target_info samples per resource and request (the latest ones). Prometheus has no
+   * limit: points spanning years would give millions of samples. Default 1000 (41 hours at 2m30s).
+   */
+  maxTargetInfoSamples?: number;
   /** Labels added to every series unless the series already has the label. */
   externalLabels?: Record<string, string>;
   /**
@@ -47,7 +52,12 @@ export interface TranslationOptions {
 
 export type ResolvedTranslationOptions = Required<Omit<TranslationOptions, 'namespace'>> & { namespace: string };
 
+const DEFAULT_LOOKBACK_DELTA_MS = 5 * 60 * 1000;
+
 export function resolveTranslationOptions(options: TranslationOptions = {}): ResolvedTranslationOptions {
+  if (options.lookbackDeltaMs !== undefined && !(options.lookbackDeltaMs >= 0 && Number.isFinite(options.lookbackDeltaMs))) {
+    throw new RangeError(`lookbackDeltaMs must be a non-negative number of milliseconds, not ${options.lookbackDeltaMs}`);
+  }
   return {
     translationStrategy: options.translationStrategy ?? 'UnderscoreEscapingWithSuffixes',
     namespace: options.namespace ?? '',
@@ -60,7 +70,9 @@ export function resolveTranslationOptions(options: TranslationOptions = {}): Res
     labelNameUnderscoreSanitization: options.labelNameUnderscoreSanitization ?? true,
     labelNamePreserveMultipleUnderscores: options.labelNamePreserveMultipleUnderscores ?? true,
     typeAndUnitLabels: options.typeAndUnitLabels ?? false,
-    lookbackDeltaMs: options.lookbackDeltaMs ?? 5 * 60 * 1000,
+    // 0 means the default, as in Prometheus.
+    lookbackDeltaMs: options.lookbackDeltaMs || DEFAULT_LOOKBACK_DELTA_MS,
+    maxTargetInfoSamples: Math.max(1, options.maxTargetInfoSamples ?? 1000),
     externalLabels: options.externalLabels ?? {},
     onInvalidMetric: options.onInvalidMetric ?? 'drop',
   };

@@ -28,8 +28,13 @@ export function addTargetInfo(resource: Resource, times: TimeRange, context: Met
   const labels = context.targetInfoLabels(labelled, name);
   if (!hasLabel(labels, 'job') && !hasLabel(labels, 'instance')) return;
   const interval = context.options.lookbackDeltaMs / 2;
-  for (let timestamp = times.earliest; timestamp < times.latest; timestamp += interval) {
-    context.sink.sample(labels, context.metadata, timestamp, 1, 0, false, undefined);
+  const steps = Math.ceil((times.latest - times.earliest) / interval);
+  // Prometheus emits every step however far apart the points are (a point at 0 and one now: 13 million
+  // samples, all too old for its TSDB). We keep the latest maxTargetInfoSamples, same phase.
+  const first = Math.max(0, steps - (context.options.maxTargetInfoSamples - 1));
+  for (let step = first; step < steps; step++) {
+    // Prometheus steps in nanoseconds and truncates to ms, so an odd lookback's half-ms steps floor.
+    context.sink.sample(labels, context.metadata, Math.floor(times.earliest + step * interval), 1, 0, false, undefined);
   }
   context.sink.sample(labels, context.metadata, times.latest, 1, 0, false, undefined);
 }

@@ -63,7 +63,13 @@ export class Translator {
         this.translateMetric(metric, context);
       }
     }
-    if (resourceError === undefined) addTargetInfo(resourceMetrics.resource, times, context);
+    if (resourceError !== undefined) return;
+    const targetInfoError = this.tryLabels(() => addTargetInfo(resourceMetrics.resource, times, context));
+    if (targetInfoError !== undefined) {
+      // Prometheus skips this resource's target_info (and, from 3.7, fails the request).
+      if (this.options.onInvalidMetric === 'reject') throw new TranslationError('invalid_label_name', 'target_info', targetInfoError.message);
+      context.sink.dropped('invalid_label_name', 'target_info', 0, targetInfoError.message);
+    }
   }
 
   private tryLabels(compute: () => void): InvalidNameError | undefined {
@@ -86,14 +92,14 @@ export class Translator {
   private translateMetric(metric: Metric, context: MetricContext): void {
     const { data } = metric;
     if (data.type === 'empty') {
-      return this.drop(context.sink, 'unsupported_metric_type', metric, 0, 'the metric has no data (unsupported metric type)');
+      return this.drop(context.sink, 'unsupported_metric_type', metric, 0, `could not get aggregation temporality for ${metric.name} as it has unsupported metric type Empty`);
     }
     if (data.points.length === 0) {
-      return this.drop(context.sink, 'no_data_points', metric, 0, 'empty data points');
+      return this.drop(context.sink, 'no_data_points', metric, 0, `empty data points. ${metric.name} is dropped`);
     }
     if ((data.type === 'sum' || data.type === 'histogram' || data.type === 'exponentialHistogram') && data.temporality !== Temporality.CUMULATIVE) {
       const reason = data.temporality === Temporality.DELTA ? 'delta_temporality' : 'invalid_temporality';
-      return this.drop(context.sink, reason, metric, data.points.length, `invalid temporality and type combination (temporality ${data.temporality})`);
+      return this.drop(context.sink, reason, metric, data.points.length, `invalid temporality and type combination for metric ${JSON.stringify(metric.name)}`);
     }
     let name: string;
     try {

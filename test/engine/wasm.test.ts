@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { WasmSymbolEngine } from '../../src/engine/wasm.js';
+import { describeEngineContract } from './contract.js';
+
+describeEngineContract('wasm');
+
+describe('wasm engine: storage is kept across requests', () => {
+  it('does not grow memory over 1000 rounds of (intern the same-shaped batch; reset)', () => {
+    const engine = new WasmSymbolEngine();
+    // Same shape every round: same count, same byte lengths, fresh values.
+    const batchFor = (round: number) =>
+      Array.from({ length: 2_000 }, (_, i) => `pod-${String(round).padStart(4, '0')}-${i % 1_000}-${'é'.repeat(i % 5)}`);
+    const out = new Uint32Array(2_000);
+    for (let round = 0; round < 3; round++) {
+      engine.internBatch(batchFor(round), 2_000, out);
+      engine.reset();
+    }
+    const warmedUp = engine.memoryBytes();
+    for (let round = 0; round < 1_000; round++) {
+      engine.internBatch(batchFor(round), 2_000, out);
+      expect(engine.size).toBe(1_001);
+      engine.reset();
+    }
+    expect(engine.memoryBytes()).toBe(warmedUp);
+  }, 60_000); // 2M interns: generous for a loaded CI machine
+
+  it('gives each engine its own memory', () => {
+    const first = new WasmSymbolEngine();
+    const second = new WasmSymbolEngine();
+    expect(first.intern('only-in-first')).toBe(1);
+    expect(second.intern('only-in-second')).toBe(1);
+    expect(first.resolve(1)).toBe('only-in-first');
+    expect(second.resolve(1)).toBe('only-in-second');
+  });
+});
