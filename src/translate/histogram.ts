@@ -16,20 +16,21 @@ export function translateClassicHistogramPoints(context: MetricContext, points: 
   for (const point of points) {
     const stale = (point.flags & FLAG_NO_RECORDED_VALUE) !== 0;
     const { startTimeMs, timeMs } = point;
+    const base = context.pointLabels(point.attributes);
     if (point.sum !== undefined) {
-      sink.sample(context.seriesLabels(point.attributes, `${metricName}_sum`), metadata, timeMs, point.sum, startTimeMs, stale, undefined);
+      sink.sample(context.seriesOf(base, `${metricName}_sum`), metadata, timeMs, point.sum, startTimeMs, stale, undefined);
     }
-    sink.sample(context.seriesLabels(point.attributes, `${metricName}_count`), metadata, timeMs, point.count, startTimeMs, stale, undefined);
+    sink.sample(context.seriesOf(base, `${metricName}_count`), metadata, timeMs, point.count, startTimeMs, stale, undefined);
     const bucketName = `${metricName}_bucket`;
     const bucketExemplars = assignExemplarsToBuckets(point.exemplars, point.explicitBounds);
     const finite = Math.min(point.explicitBounds.length, point.bucketCounts.length);
     let cumulative = 0;
     for (let i = 0; i < finite; i++) {
       cumulative += point.bucketCounts[i];
-      const labels = context.seriesLabels(point.attributes, bucketName, 'le', formatFloatPositional(point.explicitBounds[i]));
+      const labels = context.seriesOf(base, bucketName, 'le', formatFloatPositional(point.explicitBounds[i]));
       sink.sample(labels, metadata, timeMs, cumulative, startTimeMs, stale, bucketExemplars[i]);
     }
-    const infLabels = context.seriesLabels(point.attributes, bucketName, 'le', '+Inf');
+    const infLabels = context.seriesOf(base, bucketName, 'le', '+Inf');
     sink.sample(infLabels, metadata, timeMs, point.count, startTimeMs, stale, bucketExemplars[point.explicitBounds.length]);
   }
 }

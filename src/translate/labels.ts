@@ -123,9 +123,9 @@ export class SeriesLabelBuilder {
     return this;
   }
 
-  /** The flat label list with `__name__` = `metricName`, sorted in UTF-8 byte order. */
-  finish(metricName: string): FlatLabels {
-    this.labels.set(METRIC_NAME_LABEL, metricName);
+  /** The flat label list, sorted in UTF-8 byte order, with `__name__` = `metricName` unless undefined. */
+  finish(metricName: string | undefined): FlatLabels {
+    if (metricName !== undefined) this.labels.set(METRIC_NAME_LABEL, metricName);
     const names = [...this.labels.keys()].sort(compareUtf8);
     const flat: FlatLabels = new Array(names.length * 2);
     for (let i = 0; i < names.length; i++) {

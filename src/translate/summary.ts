@@ -11,10 +11,11 @@ export function translateSummaryPoints(context: MetricContext, points: readonly 
   for (const point of points) {
     const stale = (point.flags & FLAG_NO_RECORDED_VALUE) !== 0;
     const { startTimeMs, timeMs } = point;
-    sink.sample(context.seriesLabels(point.attributes, `${metricName}_sum`), metadata, timeMs, point.sum, startTimeMs, stale, undefined);
-    sink.sample(context.seriesLabels(point.attributes, `${metricName}_count`), metadata, timeMs, point.count, startTimeMs, stale, undefined);
+    const base = context.pointLabels(point.attributes);
+    sink.sample(context.seriesOf(base, `${metricName}_sum`), metadata, timeMs, point.sum, startTimeMs, stale, undefined);
+    sink.sample(context.seriesOf(base, `${metricName}_count`), metadata, timeMs, point.count, startTimeMs, stale, undefined);
     for (const { quantile, value } of point.quantileValues) {
-      const labels = context.seriesLabels(point.attributes, metricName, 'quantile', formatFloatPositional(quantile));
+      const labels = context.seriesOf(base, metricName, 'quantile', formatFloatPositional(quantile));
       sink.sample(labels, metadata, timeMs, value, startTimeMs, stale, undefined);
     }
   }
