@@ -1,0 +1,379 @@
+/**
+ * End-to-end and per-stage benchmarks of V2WriteRequestBuilder on the workloads of bench/workload.ts.
+ *
+ *   npm run bench                          # 1k, 10k, 100k points; writes BENCHMARKS.md
+ *   npx tsx bench/run.ts --quick           # 1k and 10k, short budgets (under a minute); writes BENCHMARKS.md
+ *   npx tsx bench/run.ts --filter 'e2e'    # only cases whose name matches; prints, writes nothing
+ *   npx tsx bench/run.ts --sizes 1M        # other sizes (1k, 10k, 100k, 1M, or a number); writes nothing
+ *
+ * Cases are named `<size>/<stage>[/<engine>]`, e.g. `10k/e2e/wasm`. Stages, all through the public API:
+ * - e2e/<engine>:        reset(); add(otlpBytes); encodeSnappy(): what one Remote-Write request costs.
+ * - decode+translate/protobuf|json: reset(); add(input). The engine takes no part in add() (it only
+ *                        interns strings when the request is assembled), so these run on one builder.
+ * - assemble+encode/<engine>: on a filled builder, addRequest({ resourceMetrics: [] }) and encode().
+ *                        encode() caches the assembled series until the next add, and an empty request
+ *                        is the only public way to drop that cache without translating again. It costs a
+ *                        journal open and nothing else, so the row is sample ordering + interning every
+ *                        string in the engine + building TimeSeries + writing RW2 protobuf.
+ * - encode/<engine>:     encode() again with the assembly cached: only the RW2 protobuf writer (symbols
+ *                        copied from the engine's arena). assemble ~= (assemble+encode) - encode.
+ * - snappy:              snappyCompress() of the RW2 bytes (snappy-wasm).
+ * Rates are per OTLP input data point (a histogram or summary point counts as one) and per byte of
+ * OTLP input, whatever stage the row covers, so rows of one size compare directly.
+ */
+
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Bench, type Task } from 'tinybench';
+import { type EngineKind, V2WriteRequestBuilder, snappyCompress } from '../src/index.js';
+import { type Workload, formatCount, makeWorkload } from './workload.js';
+
+const DEFAULT_SIZES = [1_000, 10_000, 100_000];
+const QUICK_SIZES = [1_000, 10_000];
+const ENGINES: EngineKind[] = ['wasm', 'js'];
+const BENCHMARKS_FILE = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+
+interface Args {
+  quick: boolean;
+  filter: RegExp | undefined;
+  sizes: number[] | undefined;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, filter: undefined, sizes: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') args.quick = true;
+    else if (arg === '--filter') args.filter = new RegExp(requireValue(argv, ++i, arg));
+    else if (arg === '--sizes') args.sizes = requireValue(argv, ++i, arg).split(',').map(parseSize);
+    else if (arg === '--help' || arg === '-h') {
+      console.log('usage: tsx bench/run.ts [--quick] [--filter <regex>] [--sizes 1k,10k,100k,1M]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${JSON.stringify(arg)} (try --help)`);
+  }
+  return args;
+}
+
+function requireValue(argv: string[], index: number, flag: string): string {
+  const value = argv[index];
+  if (value === undefined) throw new Error(`${flag} needs a value`);
+  return value;
+}
+
+function parseSize(text: string): number {
+  const match = /^(\d+)([kKmM]?)$/.exec(text.trim());
+  if (!match) throw new Error(`bad size ${JSON.stringify(text)}: use 1k, 10k, 100k, 1M or a number`);
+  const scale = { '': 1, k: 1_000, K: 1_000, m: 1_000_000, M: 1_000_000 }[match[2]] ?? 1;
+  return Number(match[1]) * scale;
+}
+
+/** What one size's requests look like once converted (the same for both engines; checked below). */
+interface OutputSizes {
+  series: number;
+  samples: number;
+  histograms: number;
+  droppedPoints: Record<string, number>;
+  rw2Raw: number;
+  rw2Snappy: number;
+  rw1Raw: number;
+  rw1Snappy: number;
+}
+
+interface Row {
+  name: string;
+  workload: Workload;
+  /** Bytes of OTLP the row's input is made of (JSON text for the json row). */
+  inputBytes: number;
+  /** What the row produces, when it produces bytes. */
+  outputBytes: number | undefined;
+  /** RW series the workload becomes (a classic histogram point becomes buckets + 2 series). */
+  series: number;
+  task: Task;
+}
+
+function measureOutputs(workload: Workload, checkJson: boolean): OutputSizes {
+  // One filled builder at a time: at 100k points each holds hundreds of MB.
+  let builder = new V2WriteRequestBuilder({ engine: 'wasm' }).add(workload.otlpBytes);
+  const wasm = builder.encode();
+  const stats = builder.stats;
+  const sizes = {
+    series: stats.series,
+    samples: stats.samples,
+    histograms: stats.histograms,
+    droppedPoints: Object.fromEntries(Object.entries(stats.dropped.points).filter(([, count]) => count > 0)),
+    rw2Raw: wasm.length,
+    rw2Snappy: builder.encodeSnappy().length,
+    rw1Raw: builder.encodeV1().length,
+    rw1Snappy: builder.encodeV1Snappy().length,
+  };
+  builder = new V2WriteRequestBuilder({ engine: 'js' }).add(workload.otlpBytes);
+  const js = builder.encode();
+  // A benchmark of two engines that disagree would compare different work: say so loudly.
+  if (!equalBytes(wasm, js)) console.warn(`!! ${workload.name}: wasm and js engines produce different RW2 bytes`);
+  if (checkJson) {
+    builder = new V2WriteRequestBuilder({ engine: 'js' }).add(workload.otlpJson);
+    if (!equalBytes(js, builder.encode())) console.warn(`!! ${workload.name}: OTLP protobuf and JSON inputs produce different RW2 bytes`);
+  }
+  return sizes;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+}
+
+/**
+ * Registers every case of one workload on `bench`; returns their rows (filtered cases left out).
+ * Each case makes its builder in beforeAll and drops it in afterAll: a filled 100k-point builder holds
+ * hundreds of MB, and builders kept alive by earlier cases would slow later ones through GC.
+ */
+function addCases(bench: Bench, workload: Workload, outputs: OutputSizes, filter: RegExp | undefined): Row[] {
+  const rows: Row[] = [];
+  const size = formatCount(workload.points);
+  const bytes = workload.otlpBytes;
+  const add = (stage: string, inputBytes: number, outputBytes: number | undefined, fn: () => unknown, prepare: () => void, release: () => void): void => {
+    const name = `${size}/${stage}`;
+    if (filter && !filter.test(name)) return;
+    bench.add(name, fn, {
+      beforeAll: () => {
+        collectGarbage();
+        prepare();
+      },
+      afterAll: release,
+    });
+    rows.push({ name, workload, inputBytes, outputBytes, series: outputs.series, task: bench.getTask(name) as Task });
+  };
+  let builder: V2WriteRequestBuilder | undefined;
+  const release = () => {
+    builder = undefined;
+  };
+  const filled = (engine: EngineKind) => () => {
+    builder = new V2WriteRequestBuilder({ engine }).add(bytes);
+  };
+
+  for (const engine of ENGINES) {
+    add(`e2e/${engine}`, bytes.length, outputs.rw2Snappy, () => builder!.reset().add(bytes).encodeSnappy(), () => {
+      builder = new V2WriteRequestBuilder({ engine });
+    }, release);
+  }
+
+  // One builder per run of reset + add; which engine it has does not matter to add().
+  const empty = () => {
+    builder = new V2WriteRequestBuilder();
+  };
+  add('decode+translate/protobuf', bytes.length, undefined, () => builder!.reset().add(bytes), empty, release);
+  // OTLP JSON here is ASCII, so its length in chars is its length in bytes.
+  add('decode+translate/json', workload.otlpJson.length, undefined, () => builder!.reset().add(workload.otlpJson), empty, release);
+
+  const emptyRequest = { resourceMetrics: [] };
+  for (const engine of ENGINES) {
+    add(`assemble+encode/${engine}`, bytes.length, outputs.rw2Raw, () => builder!.addRequest(emptyRequest).encode(), filled(engine), release);
+    add(`encode/${engine}`, bytes.length, outputs.rw2Raw, () => builder!.encode(), () => {
+      filled(engine)();
+      builder!.encode();
+    }, release);
+  }
+
+  let encoded: Uint8Array | undefined;
+  add('snappy', bytes.length, outputs.rw2Snappy, () => snappyCompress(encoded!), () => {
+    encoded = new V2WriteRequestBuilder().add(bytes).encode();
+  }, () => {
+    encoded = undefined;
+  });
+  return rows;
+}
+
+/**
+ * A full GC before each case, so garbage of the previous one is not collected on this one's clock.
+ * `npm run bench` runs tsx without --expose-gc; V8 allows turning the flag on at run time.
+ */
+v8.setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+function collectGarbage(): void {
+  gc();
+}
+
+/** Time to build the first builder of each engine: the WASM compile happens once per process, here. */
+function measureInit(): Record<EngineKind, number> {
+  const init = {} as Record<EngineKind, number>;
+  for (const engine of ENGINES) {
+    const start = performance.now();
+    new V2WriteRequestBuilder({ engine }).add(new Uint8Array(0)).encode();
+    init[engine] = performance.now() - start;
+  }
+  return init;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function formatDuration(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  return `${(ms * 1000).toFixed(1)} µs`;
+}
+
+function formatRate(perSecond: number): string {
+  if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(2)} M`;
+  if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)} k`;
+  return perSecond.toFixed(0);
+}
+
+function formatBytes(count: number): string {
+  if (count >= 1e6) return `${(count / 1e6).toFixed(2)} MB`;
+  if (count >= 1e3) return `${(count / 1e3).toFixed(1)} kB`;
+  return `${count} B`;
+}
+
+function rowsTable(rows: Row[]): string {
+  const lines = [
+    '| case | median | ±rme | samples | data points/s | ns/data point | ns/series out | MB/s OTLP in | output |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const row of rows) {
+    const result = row.task.result;
+    if (result.state !== 'completed') {
+      lines.push(`| ${row.name} | ${result.state === 'errored' ? `error: ${result.error.message}` : result.state} | | | | | | | |`);
+      continue;
+    }
+    const medianMs = result.latency.p50;
+    const seconds = medianMs / 1000;
+    const points = row.workload.points;
+    lines.push(
+      `| ${row.name} | ${formatDuration(medianMs)} | ${result.latency.rme.toFixed(1)}% | ${result.latency.samplesCount} | ` +
+        `${formatRate(points / seconds)} | ${((medianMs * 1e6) / points).toFixed(0)} | ${((medianMs * 1e6) / row.series).toFixed(0)} | ${(row.inputBytes / 1e6 / seconds).toFixed(1)} | ` +
+        `${row.outputBytes === undefined ? '' : formatBytes(row.outputBytes)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function workloadTable(workloads: Array<{ workload: Workload; outputs: OutputSizes }>): string {
+  const lines = [
+    '| workload | resources | scopes | metrics | OTLP protobuf | OTLP JSON | series | samples | histograms | dropped points | RW2 raw | RW2 snappy | RW1 raw | RW1 snappy |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|',
+  ];
+  for (const { workload, outputs } of workloads) {
+    const c = workload.composition;
+    const dropped = Object.entries(outputs.droppedPoints).map(([reason, count]) => `${count} ${reason}`).join(', ') || '0';
+    lines.push(
+      `| ${workload.name} | ${c.resources} | ${c.scopes} | ${c.metrics} | ${formatBytes(c.otlpProtobufBytes)} | ${formatBytes(c.otlpJsonChars)} | ` +
+        `${outputs.series} | ${outputs.samples} | ${outputs.histograms} | ${dropped} | ${formatBytes(outputs.rw2Raw)} | ` +
+        `${formatBytes(outputs.rw2Snappy)} | ${formatBytes(outputs.rw1Raw)} | ${formatBytes(outputs.rw1Snappy)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function compositionTable(workloads: Workload[]): string {
+  const kinds = Object.keys(workloads[0].composition.byKind) as Array<keyof Workload['composition']['byKind']>;
+  const lines = [`| metric kind | ${workloads.map((w) => `${w.name} metrics / points`).join(' | ')} |`, `|---|${workloads.map(() => '--:').join('|')}|`];
+  for (const kind of kinds) {
+    lines.push(`| ${kind} | ${workloads.map((w) => `${w.composition.byKind[kind].metrics} / ${w.composition.byKind[kind].points}`).join(' | ')} |`);
+  }
+  lines.push(
+    `| points by attribute count (2/3/4/5/6) | ${workloads
+      .map((w) => [2, 3, 4, 5, 6].map((n) => w.composition.pointsByAttributeCount[n] ?? 0).join(' / '))
+      .join(' | ')} |`,
+  );
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const sizes = args.sizes ?? (args.quick ? QUICK_SIZES : DEFAULT_SIZES);
+  const runKind = args.filter || args.sizes ? undefined : args.quick ? 'quick' : 'full';
+  const command = `npx tsx bench/run.ts${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`;
+
+  const loadBefore = loadavg()[0];
+  const init = measureInit();
+  let peakRss = process.memoryUsage().rss;
+  const notePeak = () => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  };
+
+  const rows: Row[] = [];
+  const workloads: Array<{ workload: Workload; outputs: OutputSizes }> = [];
+  for (const points of sizes) {
+    const started = performance.now();
+    const workload = makeWorkload(points);
+    // --quick skips the JSON-vs-protobuf check to stay under a minute.
+    const outputs = measureOutputs(workload, !args.quick);
+    workloads.push({ workload, outputs });
+    console.error(`# ${workload.name}: ready in ${(performance.now() - started).toFixed(0)} ms (${formatBytes(workload.otlpBytes.length)} OTLP protobuf)`);
+
+    // One Bench per size: small requests get many iterations, large ones at least a few.
+    const large = points >= 100_000;
+    const bench = args.quick
+      ? new Bench({ time: 100, iterations: 3, warmupTime: 0, warmupIterations: 1 })
+      : new Bench({ time: 1500, iterations: large ? 5 : 10, warmupTime: 300, warmupIterations: large ? 1 : 3 });
+    const sizeRows = addCases(bench, workload, outputs, args.filter);
+    if (sizeRows.length === 0) continue;
+    for (const row of sizeRows) row.task.addEventListener('complete', notePeak);
+    bench.addEventListener('cycle', (event) => console.error(`  ${event.task?.name} done`));
+    await bench.run();
+    notePeak();
+    rows.push(...sizeRows);
+    console.log(`\n${rowsTable(sizeRows)}`);
+  }
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  // Other work on the machine shows up as noise (rme); the 1-minute load average before and after says how much there was.
+  const environment =
+    `Node ${process.version}, ${cpu} (${cpus().length} logical CPUs), ${process.platform}/${process.arch}; ` +
+    `load average ${loadBefore.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end`;
+  const memory = `Peak RSS: ${formatBytes(peakRss)} sampled with process.memoryUsage() after each case; process.resourceUsage().maxRSS ${formatBytes(maxRss)} (includes generating the workloads).`;
+  const initLine = `First builder per engine (WASM compile included): wasm ${formatDuration(init.wasm)}, js ${formatDuration(init.js)}.`;
+  console.log(`\n${workloadTable(workloads)}\n\n${environment}\n${memory}\n${initLine}`);
+
+  if (runKind === undefined) {
+    console.error('\n(--filter or --sizes given: BENCHMARKS.md left as it was)');
+    return;
+  }
+  const report = [
+    '# Benchmarks',
+    '',
+    `Generated by \`${command}\` (a ${runKind} run; \`npm run bench\` is the full one) on ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    `- ${environment}`,
+    `- ${memory}`,
+    `- ${initLine}`,
+    '',
+    'Cases (see bench/run.ts): `e2e` = reset + add(OTLP protobuf) + encodeSnappy, the cost of one Remote-Write',
+    'request; `decode+translate` = reset + add only; `assemble+encode` = order samples, intern every string in',
+    'the engine, build and write RW2 (cache dropped with an empty addRequest); `encode` = RW2 writer only',
+    '(assembly cached); `snappy` = snappyCompress of the RW2 bytes. Times are medians of tinybench samples;',
+    'rates are per OTLP input data point and per OTLP input byte (JSON bytes for the json row), whatever the',
+    'stage. Output: RW2 snappy for e2e and snappy, RW2 uncompressed for assemble+encode and encode.',
+    '',
+    ...rowsBySize(rows),
+    '## Workloads and output sizes',
+    '',
+    'Generated by bench/workload.ts (seed 1). "dropped points" are data points the translator did not turn',
+    'into series (by reason, from builder.stats); they still count in the per-data-point rates above.',
+    '',
+    workloadTable(workloads),
+    '',
+    compositionTable(workloads.map((w) => w.workload)),
+    '',
+  ].join('\n');
+  writeFileSync(BENCHMARKS_FILE, report);
+  console.error(`\nwrote ${BENCHMARKS_FILE}`);
+}
+
+function rowsBySize(rows: Row[]): string[] {
+  const out: string[] = [];
+  for (const name of [...new Set(rows.map((row) => row.workload.name))]) {
+    const sizeRows = rows.filter((row) => row.workload.name === name);
+    const workload = sizeRows[0].workload;
+    out.push(`## ${name}: ${workload.points} data points, ${formatBytes(workload.otlpBytes.length)} OTLP protobuf`, '', rowsTable(sizeRows), '');
+  }
+  return out;
+}
+
+await main();
