@@ -5,7 +5,7 @@
  *
  * Why not a byte-keyed table like assembly/symbols.ts: it must UTF-8 encode every string, repeats
  * included, before hashing. The WASM engine is exactly that design with a faster hash loop, and on
- * bench/engine.bench.ts it only ties with this Map (Node 20.20: 62 vs 54 ns/string per series).
+ * bench/engine.bench.ts it does not beat this Map (Node 20.20, p50 per series: 63-65 vs 45-62 ns/string).
  */
 
 import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';
