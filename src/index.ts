@@ -3,7 +3,7 @@
  * The public API; everything else is internal.
  */
 export { V2WriteRequestBuilder } from './builder/builder.js';
-export type { BuilderOptions, BuilderStats, OtlpInputFormat } from './builder/builder.js';
+export type { BuilderOptions, BuilderStats, EncodedRequest, OtlpInputFormat, SplitOptions } from './builder/builder.js';
 export type { DropStats } from './builder/series-table.js';
 export type { EngineKind } from './engine/types.js';
 export type { TranslationOptions, TranslationStrategy } from './translate/options.js';

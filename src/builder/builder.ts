@@ -11,7 +11,7 @@ import { type TranslationOptions, resolveTranslationOptions } from '../translate
 import type { FlatLabels } from '../translate/sink.js';
 import { Translator } from '../translate/translate.js';
 import { orderSamples } from './order-samples.js';
-import { type DropStats, SeriesTable } from './series-table.js';
+import { type DropStats, type SeriesRecord, SeriesTable } from './series-table.js';
 
 export interface BuilderOptions extends TranslationOptions {
   /** The hot-path engine: 'wasm' (default) or 'js'. Both produce byte-identical requests. */
@@ -21,6 +21,30 @@ export interface BuilderOptions extends TranslationOptions {
 }
 
 export type OtlpInputFormat = 'protobuf' | 'json';
+
+export interface SplitOptions {
+  /** At most this many series per request. Default: no limit. */
+  maxSeriesPerRequest?: number;
+  /** At most this many uncompressed protobuf bytes per request, unless one series alone is larger. */
+  maxBatchBytes?: number;
+  /** Partition series by label-set hash into this many shards. Default 1. */
+  shards?: number;
+  /** 'v2' (default) or 'v1' (`prometheus.WriteRequest`). */
+  protobufMessage?: 'v2' | 'v1';
+  /** Snappy-compress the bodies (default true). */
+  compress?: boolean;
+}
+
+/** One Remote-Write request body with what it carries. */
+export interface EncodedRequest {
+  shard: number;
+  protobufMessage: 'v2' | 'v1';
+  body: Uint8Array;
+  series: number;
+  samples: number;
+  histograms: number;
+  exemplars: number;
+}
 
 export interface BuilderStats {
   /** OTLP requests added since the last reset. */
@@ -54,6 +78,8 @@ export class V2WriteRequestBuilder {
   private requests = 0;
   /** The request assembled from `series`, cached until the next add/reset. */
   private built: TimeSeries[] | undefined;
+  /** Whether samples are ordered since the last add. */
+  private prepared = false;
 
   constructor(options: BuilderOptions = {}) {
     this.engine = createEngine(options.engine ?? 'wasm');
@@ -89,6 +115,7 @@ export class V2WriteRequestBuilder {
     }
     this.requests++;
     this.built = undefined;
+    this.prepared = false;
     return this;
   }
 
@@ -118,22 +145,8 @@ export class V2WriteRequestBuilder {
    * one MetricMetadata per metric family. RW1 has no start timestamps.
    */
   encodeV1(): Uint8Array {
-    this.assemble();
-    const timeseries: TimeSeriesV1[] = [];
-    const metadata = new Map<string, MetricMetadataV1>();
-    for (const record of this.series.records) {
-      timeseries.push({
-        labels: pairs(record.labels),
-        samples: record.samples,
-        histograms: record.histograms,
-        exemplars: record.exemplars.map((exemplar) => ({ labels: pairs(exemplar.labels), value: exemplar.value, timestamp: exemplar.timestamp })),
-      });
-      const { type, family, help, unit } = record.metadata;
-      metadata.set(family, { type, metricFamilyName: family, help, unit });
-    }
-    this.writer.reset();
-    encodeWriteRequestV1(this.writer, timeseries, [...metadata.values()]);
-    return this.writer.finish();
+    this.prepare();
+    return this.encodeV1Records(this.series.records);
   }
 
   encodeV1Snappy(): Uint8Array {
@@ -146,6 +159,7 @@ export class V2WriteRequestBuilder {
     this.engine.reset();
     this.requests = 0;
     this.built = undefined;
+    this.prepared = false;
     return this;
   }
 
@@ -170,15 +184,97 @@ export class V2WriteRequestBuilder {
   }
 
   /**
-   * Orders samples, interns every string (labels, help, unit, exemplar labels) in one engine batch
-   * and resolves references into TimeSeries. Symbols are numbered in first-use order.
+   * The series split into several Remote-Write requests, each with its own symbols table (the protocol
+   * is stateless): partitioned into `shards` by a hash of the label set, so one series always lands in
+   * the same shard and a sender can keep per-shard order, as Prometheus's queue manager does; then cut
+   * so that no request has more than `maxSeriesPerRequest` series or (unless a single series is
+   * larger) more than `maxBatchBytes` uncompressed bytes.
    */
+  encodeRequests(options: SplitOptions = {}): EncodedRequest[] {
+    this.prepare();
+    const shards = Math.max(1, Math.floor(options.shards ?? 1));
+    const maxSeries = Math.max(1, options.maxSeriesPerRequest ?? Number.POSITIVE_INFINITY);
+    const maxBytes = options.maxBatchBytes ?? Number.POSITIVE_INFINITY;
+    const message = options.protobufMessage ?? 'v2';
+    const compress = options.compress ?? true;
+    const byShard: SeriesRecord[][] = Array.from({ length: shards }, () => []);
+    for (const record of this.series.records) byShard[shards === 1 ? 0 : shardOf(record.key, shards)].push(record);
+    const requests: EncodedRequest[] = [];
+    const emit = (shard: number, records: SeriesRecord[]): void => {
+      const bytes = message === 'v1' ? this.encodeV1Records(records) : this.encodeV2Records(records);
+      if (bytes.length > maxBytes && records.length > 1) {
+        const half = Math.ceil(records.length / 2);
+        emit(shard, records.slice(0, half));
+        emit(shard, records.slice(half));
+        return;
+      }
+      let samples = 0;
+      let histograms = 0;
+      let exemplars = 0;
+      for (const record of records) {
+        samples += record.samples.length;
+        histograms += record.histograms.length;
+        exemplars += record.exemplars.length;
+      }
+      const body = compress ? snappyCompress(bytes) : bytes;
+      requests.push({ shard, protobufMessage: message, body, series: records.length, samples, histograms, exemplars });
+    };
+    byShard.forEach((records, shard) => {
+      for (let start = 0; start < records.length; start += Number.isFinite(maxSeries) ? maxSeries : records.length) {
+        emit(shard, records.slice(start, start + (Number.isFinite(maxSeries) ? maxSeries : records.length)));
+      }
+    });
+    // The engine now holds the last chunk's symbols.
+    this.built = undefined;
+    return requests;
+  }
+
+  /** Orders every series' samples once per batch of adds. */
+  private prepare(): void {
+    if (this.prepared) return;
+    for (const record of this.series.records) orderSamples(record, this.series.drops);
+    this.prepared = true;
+  }
+
   private assemble(): TimeSeries[] {
     if (this.built !== undefined) return this.built;
-    const records = this.series.records;
+    this.prepare();
+    this.built = this.assembleRecords(this.series.records);
+    return this.built;
+  }
+
+  private encodeV2Records(records: readonly SeriesRecord[]): Uint8Array {
+    const timeseries = this.assembleRecords(records);
+    this.writer.reset();
+    encodeWriteRequestV2(this.writer, this.engine, timeseries, this.encodeOptions);
+    return this.writer.finish();
+  }
+
+  private encodeV1Records(records: readonly SeriesRecord[]): Uint8Array {
+    const timeseries: TimeSeriesV1[] = [];
+    const metadata = new Map<string, MetricMetadataV1>();
+    for (const record of records) {
+      timeseries.push({
+        labels: pairs(record.labels),
+        samples: record.samples,
+        histograms: record.histograms,
+        exemplars: record.exemplars.map((exemplar) => ({ labels: pairs(exemplar.labels), value: exemplar.value, timestamp: exemplar.timestamp })),
+      });
+      const { type, family, help, unit } = record.metadata;
+      metadata.set(family, { type, metricFamilyName: family, help, unit });
+    }
+    this.writer.reset();
+    encodeWriteRequestV1(this.writer, timeseries, [...metadata.values()]);
+    return this.writer.finish();
+  }
+
+  /**
+   * Interns every string of `records` (labels, help, unit, exemplar labels) in one engine batch, from
+   * an empty table, and resolves references into TimeSeries. Symbols are numbered in first-use order.
+   */
+  private assembleRecords(records: readonly SeriesRecord[]): TimeSeries[] {
     const strings: string[] = [];
     for (const record of records) {
-      orderSamples(record, this.series.drops);
       for (const label of record.labels) strings.push(label);
       strings.push(record.metadata.help, record.metadata.unit);
       for (const exemplar of record.exemplars) for (const label of exemplar.labels) strings.push(label);
@@ -201,9 +297,18 @@ export class V2WriteRequestBuilder {
       });
       timeseries[r] = { labelsRefs, samples: record.samples, histograms: record.histograms, exemplars, metadata };
     }
-    this.built = timeseries;
     return timeseries;
   }
+}
+
+/** FNV-1a over the label-set key: stable across processes, so a series keeps its shard. */
+function shardOf(key: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
 }
 
 function pairs(flat: FlatLabels): Labels {

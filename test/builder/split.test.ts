@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { V2WriteRequestBuilder, readWriteRequest } from '../../src/index.js';
+import { exportRequest, gauge, resourceMetrics, sum } from '../support/otlp.js';
+
+const T = 1_764_000_000_000;
+
+function manySeries(count: number) {
+  const points = Array.from({ length: count }, (_, i) => ({ value: i, timeMs: T, attributes: { pod: `pod-${i}`, zone: `zone-${i % 3}` } }));
+  return exportRequest(
+    resourceMetrics({ 'service.name': 'api' }, [{ metrics: [gauge({ name: 'queue' }, points), sum({ name: 'requests' }, points.map((p) => ({ ...p, value: BigInt(p.value) })))] }]),
+  );
+}
+
+function seriesText(body: Uint8Array, protobufMessage: 'v1' | 'v2' = 'v2', compressed = true): string[] {
+  const request = readWriteRequest(body, { protobufMessage, compressed });
+  return request.timeseries.map((series) => `${series.labels.map((l) => `${l.name}=${l.value}`).join(',')} ${series.samples.map((s) => `${s.timestamp}:${s.value}`).join(' ')}`);
+}
+
+describe.each(['wasm', 'js'] as const)('encodeRequests splits a conversion (%s engine)', (engine) => {
+  const builder = new V2WriteRequestBuilder({ engine }).add(manySeries(100));
+  const whole = seriesText(builder.encodeSnappy()).sort();
+
+  it('one request by default, the same as encodeSnappy()', () => {
+    const requests = builder.encodeRequests();
+    expect(requests).toHaveLength(1);
+    expect(Buffer.from(requests[0].body).equals(Buffer.from(builder.encodeSnappy()))).toBe(true);
+    expect(requests[0]).toMatchObject({ shard: 0, series: 200, samples: 200, histograms: 0, exemplars: 0, protobufMessage: 'v2' });
+  });
+
+  it('maxSeriesPerRequest: every request valid on its own, together exactly the whole', () => {
+    const requests = builder.encodeRequests({ maxSeriesPerRequest: 30 });
+    expect(requests.map((r) => r.series)).toEqual([30, 30, 30, 30, 30, 30, 20]);
+    expect(requests.flatMap((r) => seriesText(r.body)).sort()).toEqual(whole);
+    for (const request of requests) expect(readWriteRequest(request.body).symbols[0]).toBe('');
+  });
+
+  it('maxBatchBytes: no body over the limit', () => {
+    const requests = builder.encodeRequests({ maxBatchBytes: 2000, compress: false });
+    expect(requests.length).toBeGreaterThan(3);
+    for (const request of requests) expect(request.body.length).toBeLessThanOrEqual(2000);
+    expect(requests.flatMap((r) => seriesText(r.body, 'v2', false)).sort()).toEqual(whole);
+  });
+
+  it('shards: a series always lands in the same shard, whatever else is in the request', () => {
+    const shardOf = (requests: ReturnType<typeof builder.encodeRequests>) => {
+      const map = new Map<string, number>();
+      for (const request of requests) for (const series of seriesText(request.body)) map.set(series.split(' ')[0], request.shard);
+      return map;
+    };
+    const four = shardOf(builder.encodeRequests({ shards: 4 }));
+    expect(new Set(four.values()).size).toBe(4);
+    const other = new V2WriteRequestBuilder({ engine }).add(manySeries(40));
+    const fourAgain = shardOf(other.encodeRequests({ shards: 4, maxSeriesPerRequest: 7 }));
+    for (const [series, shard] of fourAgain) expect(four.get(series)).toBe(shard);
+  });
+
+  it('RW1 requests carry the same series', () => {
+    const requests = builder.encodeRequests({ protobufMessage: 'v1', maxSeriesPerRequest: 64 });
+    expect(requests.flatMap((r) => seriesText(r.body, 'v1')).sort()).toEqual(whole);
+  });
+
+  it('build() and encode() still describe the whole request afterwards', () => {
+    builder.encodeRequests({ maxSeriesPerRequest: 10 });
+    expect(seriesText(builder.encodeSnappy()).sort()).toEqual(whole);
+    expect(builder.build().timeseries).toHaveLength(200);
+  });
+});
