@@ -269,32 +269,49 @@ export class V2WriteRequestBuilder {
   }
 
   /**
-   * Interns every string of `records` (labels, help, unit, exemplar labels) in one engine batch, from
-   * an empty table, and resolves references into TimeSeries. Symbols are numbered in first-use order.
+   * Interns the distinct strings of `records` (labels, help, unit, exemplar labels) in one engine batch,
+   * from an empty table, in first-use order, and resolves references into TimeSeries.
    */
   private assembleRecords(records: readonly SeriesRecord[]): TimeSeries[] {
-    const strings: string[] = [];
-    for (const record of records) {
-      for (const label of record.labels) strings.push(label);
-      strings.push(record.metadata.help, record.metadata.unit);
-      for (const exemplar of record.exemplars) for (const label of exemplar.labels) strings.push(label);
+    const ids = this.series.strings;
+    // Ids for the strings that are not labels; may add ids, so before sizing `position`.
+    const metadataIds = new Array<number>(records.length * 2);
+    const exemplarIds: number[][][] = new Array(records.length);
+    for (let r = 0; r < records.length; r++) {
+      const record = records[r];
+      metadataIds[2 * r] = ids.id(record.metadata.help);
+      metadataIds[2 * r + 1] = ids.id(record.metadata.unit);
+      if (record.exemplars.length > 0) exemplarIds[r] = record.exemplars.map((exemplar) => exemplar.labels.map((label) => ids.id(label)));
     }
-    const refs = new Uint32Array(strings.length);
+    // Each used id's place in `unique` + 1 (0: not used yet); symbols are numbered in first-use order.
+    const position = new Int32Array(ids.strings.length);
+    const unique: string[] = [];
+    const use = (id: number): void => {
+      if (position[id] === 0) position[id] = unique.push(ids.strings[id]);
+    };
+    for (let r = 0; r < records.length; r++) {
+      for (const id of records[r].labelIds) use(id);
+      use(metadataIds[2 * r]);
+      use(metadataIds[2 * r + 1]);
+      const exemplarLabelIds = exemplarIds[r];
+      if (exemplarLabelIds !== undefined) for (const labelIds of exemplarLabelIds) for (const id of labelIds) use(id);
+    }
+    const refs = new Uint32Array(unique.length);
     this.engine.reset();
-    this.engine.internBatch(strings, strings.length, refs);
-    let next = 0;
+    this.engine.internBatch(unique, unique.length, refs);
+    const symbolOf = (id: number): number => refs[position[id] - 1];
     const timeseries: TimeSeries[] = new Array(records.length);
     for (let r = 0; r < records.length; r++) {
       const record = records[r];
-      const labelsRefs = Array.from(refs.subarray(next, next + record.labels.length));
-      next += record.labels.length;
-      const metadata = { type: record.metadata.type, helpRef: refs[next], unitRef: refs[next + 1] };
-      next += 2;
-      const exemplars = record.exemplars.map((exemplar) => {
-        const labelsRefs = Array.from(refs.subarray(next, next + exemplar.labels.length));
-        next += exemplar.labels.length;
-        return { labelsRefs, value: exemplar.value, timestamp: exemplar.timestamp };
-      });
+      const labelIds = record.labelIds;
+      const labelsRefs: number[] = new Array(labelIds.length);
+      for (let i = 0; i < labelIds.length; i++) labelsRefs[i] = symbolOf(labelIds[i]);
+      const metadata = { type: record.metadata.type, helpRef: symbolOf(metadataIds[2 * r]), unitRef: symbolOf(metadataIds[2 * r + 1]) };
+      const exemplarLabelIds = exemplarIds[r];
+      const exemplars =
+        exemplarLabelIds === undefined
+          ? []
+          : record.exemplars.map((exemplar, e) => ({ labelsRefs: exemplarLabelIds[e].map(symbolOf), value: exemplar.value, timestamp: exemplar.timestamp }));
       timeseries[r] = { labelsRefs, samples: record.samples, histograms: record.histograms, exemplars, metadata };
     }
     return timeseries;

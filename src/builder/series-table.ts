@@ -1,10 +1,13 @@
 import type { Histogram, Sample } from '../rw/types.js';
+import { StringIds, idsKey } from './string-ids.js';
 import type { DropReason, ExemplarOutput, FlatLabels, SeriesMetadata, SeriesSink } from '../translate/sink.js';
 
 /** One output TimeSeries being assembled: samples XOR histograms, as RW2 requires. */
 export interface SeriesRecord {
   key: string;
   labels: FlatLabels;
+  /** `labels` as ids into the table's StringIds. */
+  labelIds: number[];
   metadata: SeriesMetadata;
   samples: Sample[];
   histograms: Histogram[];
@@ -39,8 +42,6 @@ export function emptyDropCounts(): DropCounts {
 }
 
 const RECENT_DROPS = 10;
-/** Cannot occur in a label name or value: the JSON reader makes strings well-formed and protobuf strings are valid UTF-8. */
-const KEY_SEPARATOR = '\ud800';
 
 /**
  * Series keyed by their label set, in first-seen order. The same series arriving twice (from another
@@ -49,6 +50,8 @@ const KEY_SEPARATOR = '\ud800';
  */
 export class SeriesTable implements SeriesSink {
   readonly records: SeriesRecord[] = [];
+  /** Ids of every string the series use; kept until reset (a rolled-back add may leave unused ids). */
+  readonly strings = new StringIds();
   private readonly byKey = new Map<string, SeriesRecord>();
   drops: DropStats = { points: emptyDropCounts(), metrics: 0, recent: [] };
 
@@ -60,6 +63,7 @@ export class SeriesTable implements SeriesSink {
   reset(): void {
     this.records.length = 0;
     this.byKey.clear();
+    this.strings.clear();
     this.drops = { points: emptyDropCounts(), metrics: 0, recent: [] };
     this.journal = [];
   }
@@ -89,10 +93,12 @@ export class SeriesTable implements SeriesSink {
   }
 
   private record(labels: FlatLabels, metadata: SeriesMetadata, histogram: boolean): SeriesRecord {
-    const key = (histogram ? 'h' : 's') + labels.join(KEY_SEPARATOR);
+    const labelIds: number[] = new Array(labels.length);
+    for (let i = 0; i < labels.length; i++) labelIds[i] = this.strings.id(labels[i]);
+    const key = idsKey(labelIds, histogram ? 1 : 0);
     let record = this.byKey.get(key);
     if (record === undefined) {
-      record = { key, labels, metadata, samples: [], histograms: [], exemplars: [], epoch: this.epoch };
+      record = { key, labels, labelIds, metadata, samples: [], histograms: [], exemplars: [], epoch: this.epoch };
       this.byKey.set(key, record);
       this.records.push(record);
       return record;
