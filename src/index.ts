@@ -17,3 +17,4 @@ export { Otlp2PrwError } from './errors.js';
 export { OtlpDecodeError, OtlpErrorCode } from './otlp/errors.js';
 export { RemoteWriteDecodeError, RemoteWriteRule, RemoteWriteValidationError } from './rw/errors.js';
 export { TranslationError } from './translate/translate.js';
+export * from './send/index.js';
