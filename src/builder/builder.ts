@@ -1,4 +1,5 @@
 import { type EngineKind, type SymbolEngine, createEngine } from '../engine/index.js';
+import { LimitError, type Limits, resolveLimits, utf8ByteLength } from '../limits.js';
 import { decodeExportMetricsRequestJson, fromJsonObject } from '../otlp/decode-json.js';
 import { decodeExportMetricsRequest } from '../otlp/decode-protobuf.js';
 import type { ExportMetricsRequest } from '../otlp/model.js';
@@ -18,6 +19,8 @@ export interface BuilderOptions extends TranslationOptions {
   engine?: EngineKind;
   /** Also write rc.3's TimeSeries.created_timestamp (field 6) for receivers before Prometheus 3.8. */
   createdTimestampField?: boolean;
+  /** Resource limits on what one builder accepts (src/limits.ts); each defaults to a generous cap. */
+  limits?: Partial<Limits>;
 }
 
 export type OtlpInputFormat = 'protobuf' | 'json';
@@ -72,7 +75,8 @@ export interface BuilderStats {
 export class V2WriteRequestBuilder {
   private readonly engine: SymbolEngine;
   private readonly translator: Translator;
-  private readonly series = new SeriesTable();
+  private readonly limits: Limits;
+  private readonly series: SeriesTable;
   private readonly writer = new ProtoWriter();
   private readonly encodeOptions: EncodeV2Options;
   private requests = 0;
@@ -82,8 +86,11 @@ export class V2WriteRequestBuilder {
   private prepared = false;
 
   constructor(options: BuilderOptions = {}) {
+    this.limits = resolveLimits(options.limits);
+    this.series = new SeriesTable(this.limits);
     this.engine = createEngine(options.engine ?? 'wasm');
-    this.translator = new Translator(resolveTranslationOptions(options));
+    const externalLabels = ownStringEntries(options.externalLabels);
+    this.translator = new Translator(resolveTranslationOptions({ ...options, externalLabels }));
     this.encodeOptions = { createdTimestampField: options.createdTimestampField ?? false };
   }
 
@@ -97,11 +104,25 @@ export class V2WriteRequestBuilder {
    */
   add(input: Uint8Array | string | object, format?: OtlpInputFormat): this {
     let request: ExportMetricsRequest;
+    this.checkRequestBytes(input);
     if (input instanceof Uint8Array) {
       request = format === 'json' ? decodeExportMetricsRequestJson(input) : decodeExportMetricsRequest(input);
     } else if (typeof input === 'string') request = decodeExportMetricsRequestJson(input);
     else request = fromJsonObject(input);
     return this.addRequest(request);
+  }
+
+  /** maxRequestBytes, before decoding. A parsed JSON object has no byte size and is not measured. */
+  private checkRequestBytes(input: Uint8Array | string | object): void {
+    const max = this.limits.maxRequestBytes;
+    let bytes: number;
+    if (input instanceof Uint8Array) bytes = input.length;
+    else if (typeof input === 'string') {
+      // UTF-8 needs at least one byte per UTF-16 code unit and at most three: count only in between.
+      if (input.length * 3 <= max) return;
+      bytes = input.length > max ? input.length : utf8ByteLength(input);
+    } else return;
+    if (bytes > max) throw new LimitError('maxRequestBytes', max, bytes, 'the OTLP request size in bytes');
   }
 
   /** Adds a request already in the internal OTLP shape (see src/otlp/model.ts). */
@@ -192,6 +213,9 @@ export class V2WriteRequestBuilder {
    */
   encodeRequests(options: SplitOptions = {}): EncodedRequest[] {
     this.prepare();
+    // Each chunk re-fills the engine: the cached request is stale from the first one, even if a later
+    // chunk throws (maxSymbols).
+    this.built = undefined;
     const shards = Math.max(1, Math.floor(options.shards ?? 1));
     const maxSeries = Math.max(1, options.maxSeriesPerRequest ?? Number.POSITIVE_INFINITY);
     const maxBytes = options.maxBatchBytes ?? Number.POSITIVE_INFINITY;
@@ -283,6 +307,7 @@ export class V2WriteRequestBuilder {
       metadataIds[2 * r + 1] = ids.id(record.metadata.unit);
       if (record.exemplars.length > 0) exemplarIds[r] = record.exemplars.map((exemplar) => exemplar.labels.map((label) => ids.id(label)));
     }
+    const emptyId = ids.id('');
     // Each used id's place in `unique` + 1 (0: not used yet); symbols are numbered in first-use order.
     const position = new Int32Array(ids.strings.length);
     const unique: string[] = [];
@@ -295,6 +320,12 @@ export class V2WriteRequestBuilder {
       use(metadataIds[2 * r + 1]);
       const exemplarLabelIds = exemplarIds[r];
       if (exemplarLabelIds !== undefined) for (const labelIds of exemplarLabelIds) for (const id of labelIds) use(id);
+    }
+    // RW2 spec: symbols[0] is "", always present; checked before the engine is touched, so a request
+    // over the limit leaves the engine and the last built request as they were.
+    const symbolCount = unique.length + (position[emptyId] === 0 ? 1 : 0);
+    if (symbolCount > this.limits.maxSymbols) {
+      throw new LimitError('maxSymbols', this.limits.maxSymbols, symbolCount, 'the symbol count of one Remote-Write request');
     }
     const refs = new Uint32Array(unique.length);
     this.engine.reset();
@@ -316,6 +347,22 @@ export class V2WriteRequestBuilder {
     }
     return timeseries;
   }
+}
+
+/**
+ * The own string-valued entries of a user's externalLabels, in a null-prototype object: the translator
+ * walks it with `for...in`, which would also visit enumerable properties inherited from a polluted
+ * Object.prototype, and a `__proto__` label must stay an ordinary label.
+ */
+function ownStringEntries(labels: Record<string, string> | undefined): Record<string, string> {
+  const own: Record<string, string> = Object.create(null);
+  if (labels === undefined) return own;
+  for (const name of Object.keys(labels)) {
+    const value = labels[name];
+    if (typeof value !== 'string') throw new TypeError(`externalLabels.${name} must be a string, not ${typeof value}`);
+    Object.defineProperty(own, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return own;
 }
 
 /** FNV-1a over the label-set key: stable across processes, so a series keeps its shard. */

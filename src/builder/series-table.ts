@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS, LimitError, type Limits, utf8ByteLength, utf8LongerThan } from '../limits.js';
 import type { Histogram, Sample } from '../rw/types.js';
 import { StringIds, idsKey } from './string-ids.js';
 import type { DropReason, ExemplarOutput, FlatLabels, SeriesMetadata, SeriesSink } from '../translate/sink.js';
@@ -60,6 +61,8 @@ export class SeriesTable implements SeriesSink {
   private recordsAtStart = 0;
   private dropsAtStart: DropStats = this.drops;
 
+  constructor(private readonly limits: Readonly<Limits> = DEFAULT_LIMITS) {}
+
   reset(): void {
     this.records.length = 0;
     this.byKey.clear();
@@ -93,11 +96,16 @@ export class SeriesTable implements SeriesSink {
   }
 
   private record(labels: FlatLabels, metadata: SeriesMetadata, histogram: boolean): SeriesRecord {
+    // Before the key is built: an unbounded label set would also overflow idsKey's argument list.
+    if (labels.length > 2 * this.limits.maxLabelsPerSeries) {
+      throw new LimitError('maxLabelsPerSeries', this.limits.maxLabelsPerSeries, labels.length / 2, `the label count of series ${seriesName(labels)}`);
+    }
     const labelIds: number[] = new Array(labels.length);
     for (let i = 0; i < labels.length; i++) labelIds[i] = this.strings.id(labels[i]);
     const key = idsKey(labelIds, histogram ? 1 : 0);
     let record = this.byKey.get(key);
     if (record === undefined) {
+      this.checkNewSeries(labels);
       record = { key, labels, labelIds, metadata, samples: [], histograms: [], exemplars: [], epoch: this.epoch };
       this.byKey.set(key, record);
       this.records.push(record);
@@ -109,6 +117,23 @@ export class SeriesTable implements SeriesSink {
     }
     record.metadata = metadata;
     return record;
+  }
+
+  /** Limits checked once per series, when it is first seen: a known series has passed them. */
+  private checkNewSeries(labels: FlatLabels): void {
+    const { maxSeries, maxLabelNameBytes, maxLabelValueBytes } = this.limits;
+    if (this.records.length >= maxSeries) {
+      throw new LimitError('maxSeries', maxSeries, this.records.length + 1, `the series count with ${seriesName(labels)}`);
+    }
+    for (let i = 0; i < labels.length; i += 2) {
+      if (utf8LongerThan(labels[i], maxLabelNameBytes)) {
+        throw new LimitError('maxLabelNameBytes', maxLabelNameBytes, utf8ByteLength(labels[i]), `the UTF-8 length of a label name of series ${seriesName(labels)}`);
+      }
+      if (utf8LongerThan(labels[i + 1], maxLabelValueBytes)) {
+        const name = labels[i].length > 64 ? `${labels[i].slice(0, 64)}...` : labels[i];
+        throw new LimitError('maxLabelValueBytes', maxLabelValueBytes, utf8ByteLength(labels[i + 1]), `the UTF-8 length of label ${JSON.stringify(name)} of series ${seriesName(labels)}`);
+      }
+    }
   }
 
   sample(
@@ -139,4 +164,15 @@ export class SeriesTable implements SeriesSink {
     this.drops.recent.push({ reason, metric, detail });
     if (this.drops.recent.length > RECENT_DROPS) this.drops.recent.shift();
   }
+}
+
+/** The series' metric name for error messages, shortened: the label that broke a limit may be it. */
+function seriesName(labels: FlatLabels): string {
+  for (let i = 0; i < labels.length; i += 2) {
+    if (labels[i] === '__name__') {
+      const name = labels[i + 1];
+      return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}...` : name);
+    }
+  }
+  return '(no __name__)';
 }

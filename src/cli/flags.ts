@@ -108,5 +108,31 @@ Usage:
   otlp2prw demo
       Converts a built-in OTLP request and prints the series (what npm start runs).
 
+  otlp2prw serve [options]
+      OTLP/HTTP receiver (POST /v1/metrics, protobuf or JSON, gzip) forwarding to Remote-Write.
+      Without --remote-write-url it sends to an embedded receiver that logs what arrives.
+        --listen HOST:PORT            default 127.0.0.1:4318
+        --remote-write-url URL        e.g. http://localhost:9090/api/v1/write
+        --protobuf-message v2|v1      force a message (default: v2, falling back to v1 on 415)
+        --shards N                    parallel queues (default 4)
+        --max-series-per-request N, --max-batch-bytes N, --max-queued-requests N (default 1000)
+        --remote-timeout-ms MS        per HTTP attempt (default 30000)
+        --tenant ID                   X-Scope-OrgID
+        --bearer-token T | --bearer-token-file F
+        --header name=value           repeatable
+        --max-body-bytes N            413 above this, on the wire or inflated (default 16 MiB)
+        --read-timeout-ms MS          408 when the body is slower (default 30000)
+        --cors-allowed-origins a,b    browser origins allowed to export (or *)
+        --wal-dir DIR                 make accepted requests durable before the 200; replayed on start
+        --wal-max-bytes N             503 + Retry-After when the WAL is full (default 1 GiB)
+        --drain-timeout-ms MS         on SIGTERM/SIGINT (default 30000)
+        --retry-after-seconds N       sent with 429/503 (default 5)
+        --log-level debug|info|warn|error, --log-format logfmt|json
+        --demo [--demo-interval-ms MS]   also post sample metrics to itself
+        --engine wasm|js, and the translation flags above
+        --config FILE.json            the same keys as the flags; environment: OTLP2PRW_<FLAG>, e.g.
+                                      OTLP2PRW_REMOTE_WRITE_URL, OTLP2PRW_BEARER_TOKEN
+      Endpoints: POST /v1/metrics, GET /-/healthy, /-/ready, /metrics.
+
 Exit codes: 0 success, 1 bad input (one line on stderr), 2 bad command line.
 `;

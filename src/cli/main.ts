@@ -6,6 +6,7 @@ import { Otlp2PrwError } from '../errors.js';
 import { readWriteRequest } from '../rw/read.js';
 import { demoRequest } from './demo-request.js';
 import { HELP, UsageError, translationFlags, translationOptionsFrom } from './flags.js';
+import { serve } from './serve.js';
 
 /** Input or output files that cannot be used: a user error (exit 1), not an internal one. */
 class FileError extends Error {}
@@ -108,6 +109,10 @@ function main(argv: string[]): number {
         return 0;
       case 'demo':
         demo();
+        return 0;
+      case 'serve':
+        // Returns once listening is under way; the process then lives until SIGTERM/SIGINT.
+        serve(rest);
         return 0;
       case undefined:
       case '-h':

@@ -12,6 +12,7 @@ import { isLongRef, longRefIndex, refLength, refOffset } from './packed-ref.js';
 import type { SymbolEngine } from './types.js';
 import { MAX_UTF8_BYTES_PER_CODE_UNIT, utf8Decoder, utf8Encoder, writeUtf8 } from './utf8.js';
 import { WASM_BASE64 } from './wasm-bytes.js';
+import { type WasmSource, WasmNotReadyError, compileWasm, decodeBase64, synchronousInitAllowed } from './wasm-init.js';
 
 /** Status codes returned by the module; mirrors `enum Status` in assembly/symbols.ts. */
 const WASM_STATUS = {
@@ -45,17 +46,59 @@ interface SymbolModuleExports {
   longRefsPtr(): number;
 }
 
+/** Compiled once per process (or page); every engine instantiates it for its own memory. */
 let compiledModule: WebAssembly.Module | undefined;
+let compiling: Promise<void> | undefined;
 
-/** Decodes and compiles the embedded module once per process, on first use. */
+/**
+ * The compiled module; on first use, compiles the embedded bytes synchronously where that is allowed
+ * (Node, workers). The module is under even old Chrome's 4 kB main-thread limit, but the browser
+ * entry still requires `ready()` so that one rule covers both WASM modules.
+ */
 function symbolModule(): WebAssembly.Module {
   if (compiledModule === undefined) {
-    const binary = atob(WASM_BASE64);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    compiledModule = new WebAssembly.Module(bytes);
+    if (!synchronousInitAllowed()) {
+      throw new WasmNotReadyError(
+        'engine',
+        "the 'wasm' engine is not compiled yet: `await ready()` (from 'otlp2prw') before creating a V2WriteRequestBuilder. " +
+          "{ engine: 'js' } needs no engine WASM, but encodeSnappy()/encodeRequests() still need ready() for snappy-wasm.",
+      );
+    }
+    compiledModule = new WebAssembly.Module(decodeBase64(WASM_BASE64));
   }
   return compiledModule;
+}
+
+/**
+ * Compiles the module asynchronously, from `source` or the embedded bytes; later calls share the
+ * first one (a failed compile may be retried). For browsers, where synchronous compiles are refused.
+ */
+export function compileSymbolModule(source?: WasmSource): Promise<void> {
+  if (compiledModule !== undefined) return Promise.resolve();
+  compiling ??= compileWasm(source ?? decodeBase64(WASM_BASE64))
+    .then(checkExports)
+    .then(
+      (module) => {
+        compiledModule = module;
+      },
+      (error: unknown) => {
+        compiling = undefined;
+        throw error;
+      },
+    );
+  return compiling;
+}
+
+/** The exports WasmSymbolEngine calls: a module from elsewhere (ready({ wasm })) must have them all. */
+const REQUIRED_EXPORTS = ['memory', 'init', 'scratchPtr', 'scratchCapacity', 'outputPtr', 'ensureScratch', 'ensureOutput', 'internBatch', 'reset', 'symbolCount', 'arenaPtr', 'arenaLength', 'refsPtr', 'longRefsPtr'];
+
+function checkExports(module: WebAssembly.Module): WebAssembly.Module {
+  const names = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
+  const missing = REQUIRED_EXPORTS.filter((name) => !names.has(name));
+  if (missing.length > 0) {
+    throw new SymbolEngineError(SymbolEngineErrorCode.WASM_PROTOCOL, `not the otlp2prw symbols module: no export ${missing.join(', ')}`);
+  }
+  return module;
 }
 
 const imports = {

@@ -18,7 +18,16 @@ import type {
  * bytes as base64). snake_case keys are accepted too, as protobuf JSON parsers do.
  */
 export function decodeExportMetricsRequestJson(input: string | Uint8Array): ExportMetricsRequest {
-  const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else {
+    try {
+      text = utf8.decode(input);
+    } catch {
+      // JSON text is UTF-8 (RFC 8259); Go's protojson rejects invalid bytes rather than replacing them.
+      throw new OtlpDecodeError(OtlpErrorCode.INVALID_UTF8, 'JSON text is not valid UTF-8', '');
+    }
+  }
   let root: unknown;
   try {
     root = JSON.parse(text);
@@ -36,6 +45,16 @@ export function fromJsonObject(root: unknown): ExportMetricsRequest {
 }
 
 type JsonObject = Record<string, unknown>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A UTF-16 surrogate without its partner (the `u` flag makes a valid pair one code point). */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** Decimal 64-bit integers: at most 20 digits, so a huge digit string is refused before BigInt parses it. */
+const INT64_TEXT = /^-?\d{1,20}$/;
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
 
 class JsonWalker {
   fail(path: string, detail: string, code: string = OtlpErrorCode.WRONG_TYPE): never {
@@ -68,6 +87,16 @@ class JsonWalker {
     const value = this.field(object, key);
     if (value === undefined || value === null) return '';
     if (typeof value !== 'string') this.fail(`${path}.${key}`, `expected a string, got ${describe(value)}`);
+    return this.wellFormed(value, `${path}.${key}`);
+  }
+
+  /**
+   * OTLP strings are protobuf strings, valid UTF-8; a lone surrogate (a `\ud800` escape) has no UTF-8
+   * form. Go's protojson refuses it ("invalid escape code"); so do we, rather than let two different JS
+   * strings become the same U+FFFD bytes in two series.
+   */
+  wellFormed(value: string, path: string): string {
+    if (LONE_SURROGATE.test(value)) this.fail(path, 'string has a lone UTF-16 surrogate, not valid UTF-8', OtlpErrorCode.INVALID_UTF8);
     return value;
   }
 
@@ -78,22 +107,26 @@ class JsonWalker {
     return value;
   }
 
-  /** int32/uint32/enum: a JSON number or decimal string. */
+  /** int32/uint32/enum: a JSON number or decimal string, within [-2^31, 2^32) as protojson requires. */
   int(object: JsonObject, key: string, path: string): number {
     const value = this.field(object, key);
     if (value === undefined || value === null) return 0;
-    const n = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+    const n = typeof value === 'string' && /^-?\d{1,10}$/.test(value) ? Number(value) : value;
     if (typeof n !== 'number' || !Number.isInteger(n)) {
       this.fail(`${path}.${key}`, `expected an integer, got ${describe(value)}`);
     }
+    if (n < -(2 ** 31) || n >= 2 ** 32) this.fail(`${path}.${key}`, `integer ${n} is out of the 32-bit range`, OtlpErrorCode.BAD_VALUE);
     return n;
   }
 
-  /** 64-bit integer as an exact bigint: JSON number or decimal string. */
+  /** 64-bit integer as an exact bigint: JSON number or decimal string, within [-2^63, 2^64). */
   int64(value: unknown, path: string): bigint {
-    if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
-    if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
-    return this.fail(path, `expected a 64-bit integer, got ${describe(value)}`);
+    let n: bigint;
+    if (typeof value === 'number' && Number.isInteger(value)) n = BigInt(value);
+    else if (typeof value === 'string' && INT64_TEXT.test(value)) n = BigInt(value);
+    else return this.fail(path, `expected a 64-bit integer, got ${describe(value)}`);
+    if (n < INT64_MIN || n > UINT64_MAX) this.fail(path, `${describe(value)} is out of the 64-bit integer range`, OtlpErrorCode.BAD_VALUE);
+    return n;
   }
 
   /** uint64/fixed64 counts as numbers. */
@@ -162,7 +195,7 @@ class JsonWalker {
         case 'stringValue':
         case 'string_value':
           if (typeof v !== 'string') this.fail(`${path}.${key}`, `expected a string, got ${describe(v)}`);
-          result = { kind: 'string', value: v };
+          result = { kind: 'string', value: this.wellFormed(v, `${path}.${key}`) };
           break;
         case 'boolValue':
         case 'bool_value':
@@ -204,7 +237,13 @@ class JsonWalker {
     if (typeof value !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(value)) {
       this.fail(path, `expected base64 bytes, got ${describe(value)}`, OtlpErrorCode.BAD_VALUE);
     }
-    const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'));
+    let binary: string;
+    try {
+      binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'));
+    } catch {
+      // atob refuses a length that is 1 mod 4: no base64 encodes that.
+      return this.fail(path, `expected base64 bytes, got ${describe(value)}`, OtlpErrorCode.BAD_VALUE);
+    }
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
     return bytes;
@@ -355,6 +394,8 @@ class JsonWalker {
     const p = this.object(value, path);
     return {
       ...this.pointBase(p, path),
+      // SummaryDataPoint has no exemplars field: ignored like any unknown member, as the protobuf decoder does.
+      exemplars: [],
       count: this.count(p, 'count', path),
       sum: this.optionalDouble(p, 'sum', path) ?? 0,
       quantileValues: this.list(p, 'quantileValues', path, (q, qp) => {

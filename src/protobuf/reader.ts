@@ -27,8 +27,22 @@ export class ProtoReader {
 
   /** Reads a field tag; returns `fieldNumber << 3 | wireType` as a plain number. */
   tag(): number {
-    const tag = this.varint32();
-    if (tag >>> 3 === 0) this.fail(WireErrorCode.BAD_FIELD_NUMBER, 'field number 0');
+    const buf = this.buf;
+    const pos = this.pos;
+    if (pos < buf.length && buf[pos] < 0x80 && buf[pos] >= 0x08) {
+      this.pos = pos + 1;
+      return buf[pos];
+    }
+    const [tag, high] = this.varint64();
+    // Go's protowire: field numbers are 1 .. 2^29-1, so a tag never needs more than 32 bits.
+    if (high !== 0) {
+      this.pos = pos;
+      this.fail(WireErrorCode.BAD_FIELD_NUMBER, 'field number above 2^29-1');
+    }
+    if (tag >>> 3 === 0) {
+      this.pos = pos;
+      this.fail(WireErrorCode.BAD_FIELD_NUMBER, 'field number 0');
+    }
     return tag;
   }
 
@@ -50,12 +64,14 @@ export class ProtoReader {
       const byte = buf[pos++];
       if (shift < 32) result |= (byte & 0x7f) << shift;
       if (byte < 0x80) {
+        // As Go's protowire: a 10th byte above 1 sets bits past 64, an overflow.
+        if (shift === 63 && byte > 1) break;
         this.pos = pos;
         return result >>> 0;
       }
     }
     this.pos = pos;
-    return this.fail(WireErrorCode.VARINT_TOO_LONG, 'varint longer than 10 bytes');
+    return this.fail(WireErrorCode.VARINT_TOO_LONG, 'varint longer than 10 bytes or over 64 bits');
   }
 
   /** A varint as a number; exact up to 2^53 (lengths, counts, uint64 bucket counts). */
@@ -83,12 +99,14 @@ export class ProtoReader {
         hi |= bits >>> 4;
       } else hi |= bits << (7 * i - 32);
       if (byte < 0x80) {
+        // As Go's protowire: a 10th byte above 1 sets bits past 64, an overflow.
+        if (i === 9 && byte > 1) break;
         this.pos = pos;
         return [lo >>> 0, hi >>> 0];
       }
     }
     this.pos = pos;
-    return this.fail(WireErrorCode.VARINT_TOO_LONG, 'varint longer than 10 bytes');
+    return this.fail(WireErrorCode.VARINT_TOO_LONG, 'varint longer than 10 bytes or over 64 bits');
   }
 
   /** int64 varint, exact. */

@@ -1,21 +1,70 @@
-import { createRequire } from 'node:module';
+import * as snappyWasmBuild from 'snappy-wasm';
+import { type WasmSource, WasmNotReadyError, decodeBase64, synchronousInitAllowed } from '../engine/wasm-init.js';
 import { RemoteWriteDecodeError } from './errors.js';
+import { SNAPPY_WASM_BASE64 } from './snappy-wasm-bytes.js';
 
 /**
- * Snappy block format (not framed), as Remote-Write requires, via snappy-wasm. Node loads its CommonJS
- * build, which instantiates the WASM synchronously at require time; snappy-wasm's ESM build needs an
- * async init with the WASM bytes (the browser entry does that).
+ * Snappy block format (not framed), as Remote-Write requires, via snappy-wasm's ESM (wasm-bindgen
+ * "web") build, which does nothing until it is given its WASM. That WASM is embedded
+ * (snappy-wasm-bytes.ts), so Node compiles it synchronously on first use, with no file read and no
+ * Node built-in, and browsers compile it in `ready()` (src/browser.ts) from the same bytes or a URL.
  */
-interface SnappyWasm {
+export interface SnappyBlockCodec {
   compress_raw(input: Uint8Array): Uint8Array;
   decompress_raw(input: Uint8Array): Uint8Array;
 }
 
-let snappy: SnappyWasm | undefined;
+const { compress_raw, decompress_raw, initSync } = snappyWasmBuild;
+/**
+ * wasm-bindgen's `init`: the ESM build's default export. snappy-wasm's package.json has no "type", so
+ * TypeScript reads es/snappy.d.ts as CommonJS and mistypes the default import; bundlers and Node (ESM
+ * syntax detection, Node >= 20.19 / 22.7) load es/snappy.js as the ES module it is.
+ */
+const initSnappyWasm = (snappyWasmBuild as unknown as { default: (input: WasmSource) => Promise<unknown> }).default;
+const snappyWasm: SnappyBlockCodec = { compress_raw, decompress_raw };
 
-function load(): SnappyWasm {
-  snappy ??= createRequire(import.meta.url)('snappy-wasm') as SnappyWasm;
+let snappy: SnappyBlockCodec | undefined;
+let initializing: Promise<void> | undefined;
+
+function load(): SnappyBlockCodec {
+  if (snappy === undefined) {
+    if (!synchronousInitAllowed()) {
+      throw new WasmNotReadyError(
+        'snappy',
+        "snappy-wasm is not initialized yet: `await ready()` (from 'otlp2prw') before encodeSnappy(), encodeRequests() or " +
+          'readWriteRequest() of a compressed body. Every engine, the \'js\' one too, compresses with snappy-wasm.',
+      );
+    }
+    initSync(decodeBase64(SNAPPY_WASM_BASE64));
+    snappy = snappyWasm;
+  }
   return snappy;
+}
+
+/**
+ * Initializes snappy-wasm asynchronously, from `source` or the embedded bytes; later calls share the
+ * first one. Does nothing if a codec is already in place.
+ */
+export function initSnappy(source?: WasmSource): Promise<void> {
+  if (snappy !== undefined) return Promise.resolve();
+  const pending =
+    initializing ??
+    initSnappyWasm(source ?? decodeBase64(SNAPPY_WASM_BASE64)).then(
+      () => {
+        snappy ??= snappyWasm;
+      },
+      (error: unknown) => {
+        initializing = undefined;
+        throw error;
+      },
+    );
+  initializing = pending;
+  return pending;
+}
+
+/** Replaces snappy-wasm with another snappy *block* codec (for instance a pure-JS one). */
+export function setSnappyCodec(codec: SnappyBlockCodec): void {
+  snappy = codec;
 }
 
 /** Prometheus refuses bodies that decode to more than 32 MiB; so do we, before allocating. */
@@ -30,8 +79,9 @@ export function snappyDecompress(input: Uint8Array, maxDecompressedBytes = DEFAU
   if (length > maxDecompressedBytes) {
     throw new RemoteWriteDecodeError('too_large', `snappy body decodes to ${length} bytes, over the limit of ${maxDecompressedBytes}`);
   }
+  const codec = load();
   try {
-    return load().decompress_raw(input);
+    return codec.decompress_raw(input);
   } catch (error) {
     throw new RemoteWriteDecodeError('bad_snappy', `not a snappy block: ${String(error)}`);
   }
