@@ -1,0 +1,64 @@
+// The browser bundle (scripts/build-browser.mjs): esbuild, platform 'browser', no Node polyfills. A Node
+// built-in reachable from src/browser.ts fails the build ("Could not resolve"); these tests also check
+// the inputs and the output text, so a global like `process` or `Buffer` cannot slip in either.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs script without type declarations
+import { browserSizes, buildBrowserBundle, formatSizes } from '../../scripts/build-browser.mjs';
+import { SNAPPY_WASM_SHA256_PREFIX, SNAPPY_WASM_VERSION } from '../../src/rw/snappy-wasm-bytes.js';
+
+interface Bundle {
+  outfile: string;
+  bytes: Buffer;
+  metafile: { inputs: Record<string, unknown> };
+}
+
+describe('browser bundle (esbuild, platform browser, no Node polyfills)', () => {
+  let dir: string;
+  let bundle: Bundle;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'otlp2prw-bundle-'));
+    bundle = await buildBrowserBundle({ outfile: join(dir, 'otlp2prw.js') });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reaches no Node built-in module', () => {
+    const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+    const inputs = Object.keys(bundle.metafile.inputs);
+    expect(inputs.filter((input) => input.startsWith('node:') || builtins.has(input))).toEqual([]);
+    expect(inputs).toContain('src/browser.ts');
+    expect(inputs.some((input) => input.endsWith('snappy-wasm/es/snappy.js'))).toBe(true);
+  });
+
+  it('uses no Node global (process, Buffer, require, __dirname) and imports nothing', () => {
+    const text = bundle.bytes.toString('utf8');
+    expect(text.match(/\b(process|Buffer|require|__dirname|__filename|global)\b/g) ?? []).toEqual([]);
+    expect(text.match(/\bimport\s*[("'{*]|\bimport\s+[\w$]+\s+from\b/g) ?? []).toEqual([]);
+  });
+
+  it('prints its size and the WASM sizes (raw and gzip)', async () => {
+    const rows = await browserSizes(bundle);
+    console.log(formatSizes(rows));
+    // A budget, so that growth is a decision: 53 KiB gzipped with the sender, ~20 KiB of it the two
+    // embedded WASM modules as base64.
+    expect(rows[0].gzip).toBeLessThan(64 * 1024);
+  });
+});
+
+describe('embedded snappy-wasm (src/rw/snappy-wasm-bytes.ts)', () => {
+  it('is the installed snappy-wasm es/snappy_bg.wasm (else: node scripts/build-browser.mjs --embed-snappy)', () => {
+    const installed = new URL('../../node_modules/snappy-wasm/', import.meta.url);
+    const wasm = readFileSync(new URL('es/snappy_bg.wasm', installed));
+    expect(createHash('sha256').update(wasm).digest('hex').slice(0, 16)).toBe(SNAPPY_WASM_SHA256_PREFIX);
+    expect(JSON.parse(readFileSync(new URL('package.json', installed), 'utf8')).version).toBe(SNAPPY_WASM_VERSION);
+  });
+});
