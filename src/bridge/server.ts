@@ -1,0 +1,405 @@
+// The OTLP/HTTP metrics receiver (opentelemetry-proto docs/specification.md, "OTLP/HTTP"): POST
+// /v1/metrics in protobuf or JSON, optionally gzip'd; each request is translated into Remote-Write
+// series and handed to a Forwarder. A 200 means the request is queued (and, with a WAL, on disk);
+// data points translation drops are reported back as partial success.
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type BuilderOptions, V2WriteRequestBuilder } from '../builder/builder.js';
+import type { DropStats } from '../builder/series-table.js';
+import { decodeExportMetricsRequestJson } from '../otlp/decode-json.js';
+import { decodeExportMetricsRequest } from '../otlp/decode-protobuf.js';
+import { OtlpDecodeError } from '../otlp/errors.js';
+import type { ExportMetricsRequest } from '../otlp/model.js';
+import { TranslationError } from '../translate/translate.js';
+import { HttpError, readRequestBody } from './body.js';
+import { type Delivery, type Forwarder, ForwarderFullError } from './forwarder.js';
+import { type Logger, silentLogger } from './log.js';
+import { CONTENT_TYPES, type OtlpEncoding, exportResponse, rpcCodeFor, statusBody } from './otlp-response.js';
+import { BridgeTelemetry } from './telemetry.js';
+import type { WalEntry, WriteAheadLog } from './wal.js';
+
+export const METRICS_PATH = '/v1/metrics';
+
+export interface BridgeOptions {
+  /** Default 127.0.0.1 (OTLP spec default port 4318; 0 picks a free one). */
+  host?: string;
+  port?: number;
+  /** Where translated requests go; the bridge closes it on close(). */
+  forwarder: Forwarder;
+  /** Translation options and engine for every request. */
+  builder?: BuilderOptions;
+  /** Limit on a request body, on the wire and inflated. Default 16 MiB. */
+  maxBodyBytes?: number;
+  /** The body must arrive within this time (slow clients get 408). Default 30 s. */
+  readTimeoutMs?: number;
+  /** Origins browsers may export from: exact origins, `*`, or patterns like `https://*.example.com`. */
+  corsAllowedOrigins?: string[];
+  /** Makes accepted requests durable before the 200 (see wal.ts). */
+  wal?: WriteAheadLog;
+  /** How often WAL entries whose delivery failed are sent again. Default 10 s. */
+  walRetryIntervalMs?: number;
+  /** Retry-After given with 429/503. Default 5 s. */
+  retryAfterSeconds?: number;
+  /** How long close() waits for in-flight requests and the forwarder to drain. Default 30 s. */
+  drainTimeoutMs?: number;
+  logger?: Logger;
+}
+
+/** Builders are reused (they keep buffers and WASM memory); a few cover the concurrency an SDK fleet makes. */
+const BUILDER_POOL_SIZE = 8;
+
+export class OtlpHttpBridge {
+  readonly telemetry = new BridgeTelemetry();
+  private readonly server: Server;
+  private readonly forwarder: Forwarder;
+  private readonly wal: WriteAheadLog | undefined;
+  private readonly logger: Logger;
+  private readonly builderOptions: BuilderOptions;
+  private readonly builders: V2WriteRequestBuilder[] = [];
+  private readonly maxBodyBytes: number;
+  private readonly readTimeoutMs: number;
+  private readonly retryAfterSeconds: number;
+  private readonly drainTimeoutMs: number;
+  private readonly corsOrigins: RegExp[] | '*' | undefined;
+  private readonly walRetryIntervalMs: number;
+  private walTimer: NodeJS.Timeout | undefined;
+  private replaying: Promise<void> | undefined;
+  private activeExports = 0;
+  private closing = false;
+  private closed: Promise<void> | undefined;
+
+  private constructor(options: BridgeOptions) {
+    this.forwarder = options.forwarder;
+    this.wal = options.wal;
+    this.logger = options.logger ?? silentLogger;
+    this.builderOptions = options.builder ?? {};
+    this.maxBodyBytes = options.maxBodyBytes ?? 16 << 20;
+    this.readTimeoutMs = options.readTimeoutMs ?? 30_000;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
+    this.drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
+    this.walRetryIntervalMs = options.walRetryIntervalMs ?? 10_000;
+    this.corsOrigins = corsMatchers(options.corsAllowedOrigins);
+    this.server = createServer((request, response) => this.route(request, response));
+    // Slow-header clients are cut by Node; slow bodies by readRequestBody's own deadline (with a message).
+    this.server.headersTimeout = Math.min(60_000, this.readTimeoutMs + 1_000);
+    this.server.requestTimeout = 0;
+    this.builders.push(new V2WriteRequestBuilder(this.builderOptions));
+  }
+
+  /** Starts listening; with a WAL, replays what a previous run left before returning. */
+  static async start(options: BridgeOptions): Promise<OtlpHttpBridge> {
+    const bridge = new OtlpHttpBridge(options);
+    await new Promise<void>((resolve, reject) => {
+      bridge.server.once('error', reject);
+      bridge.server.listen(options.port ?? 4318, options.host ?? '127.0.0.1', () => {
+        bridge.server.off('error', reject);
+        resolve();
+      });
+    });
+    if (bridge.wal !== undefined) {
+      if (bridge.wal.count > 0) bridge.logger.info('replaying write-ahead log', { dir: bridge.wal.dir, entries: bridge.wal.count, bytes: bridge.wal.bytes });
+      await bridge.replayWal();
+      bridge.walTimer = setInterval(() => void bridge.replayWal(), bridge.walRetryIntervalMs);
+      bridge.walTimer.unref();
+    }
+    return bridge;
+  }
+
+  get address(): AddressInfo {
+    return this.server.address() as AddressInfo;
+  }
+
+  /** e.g. http://127.0.0.1:4318 */
+  get url(): string {
+    const { address, port, family } = this.address;
+    return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+  }
+
+  get ready(): boolean {
+    return this.server.listening && !this.closing;
+  }
+
+  /**
+   * Graceful stop: refuse new requests (503), finish those in flight, drain the forwarder (up to
+   * drainTimeoutMs), close it. What is still undelivered stays in the WAL, if there is one.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.shutdown(true);
+    return this.closed;
+  }
+
+  /** Stops at once, as a crash would: no draining; only the WAL keeps what was acknowledged. */
+  abort(): Promise<void> {
+    this.closed ??= this.shutdown(false);
+    return this.closed;
+  }
+
+  private async shutdown(drain: boolean): Promise<void> {
+    this.closing = true;
+    clearInterval(this.walTimer);
+    const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    if (drain) {
+      const deadline = Date.now() + this.drainTimeoutMs;
+      while (this.activeExports > 0 && Date.now() < deadline) await sleep(10);
+      await this.forwarder.flush(Math.max(0, deadline - Date.now()));
+    }
+    this.server.closeAllConnections();
+    await this.forwarder.close();
+    await serverClosed;
+    // Deliveries settled by close() run their callbacks on the next ticks; let them update the WAL accounting.
+    await sleep(0);
+  }
+
+  private route(request: IncomingMessage, response: ServerResponse): void {
+    const path = (request.url ?? '/').split('?')[0];
+    const handler = path === METRICS_PATH || path === '/-/healthy' || path === '/-/ready' || path === '/metrics' ? path : 'other';
+    response.on('finish', () => this.telemetry.countRequest(handler, response.statusCode));
+    const allowedOrigin = this.applyCors(request, response);
+    if (path === METRICS_PATH) {
+      if (request.method === 'OPTIONS') return this.preflight(request, response, allowedOrigin);
+      if (request.method !== 'POST') return sendText(response, 405, `${METRICS_PATH} takes POST\n`, { Allow: 'POST, OPTIONS' });
+      this.activeExports++;
+      this.export(request, response)
+        .catch((error: unknown) => {
+          this.logger.error('export failed', { error: (error as Error).message });
+          if (!response.headersSent) sendText(response, 500, `internal error: ${(error as Error).message}\n`);
+        })
+        .finally(() => this.activeExports--);
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
+    switch (path) {
+      case '/-/healthy':
+        return sendText(response, 200, 'otlp2prw bridge is Healthy.\n');
+      case '/-/ready':
+        return this.ready ? sendText(response, 200, 'otlp2prw bridge is Ready.\n') : sendText(response, 503, 'otlp2prw bridge is shutting down.\n');
+      case '/metrics': {
+        const wal = this.wal;
+        const text =
+          this.telemetry.text({ ready: this.ready, walEntries: wal?.count, walBytes: wal?.bytes, walMaxBytes: wal?.maxBytes }) +
+          (this.forwarder.telemetryText?.() ?? '');
+        return sendText(response, 200, text, {}, 'text/plain; version=0.0.4; charset=utf-8');
+      }
+      default:
+        return sendText(response, 404, `not found; OTLP metrics go to POST ${METRICS_PATH}\n`);
+    }
+  }
+
+  private async export(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const encoding: OtlpEncoding | undefined = mediaType === 'application/x-protobuf' ? 'protobuf' : mediaType === 'application/json' ? 'json' : undefined;
+    const refuse = (status: number, message: string, headers: Record<string, string> = {}): void => {
+      this.telemetry.refusedRequests++;
+      this.logger.debug('export refused', { status, error: message });
+      if (encoding === undefined) sendText(response, status, `${message}\n`, headers);
+      else send(response, status, statusBody(encoding, rpcCodeFor(status), message), CONTENT_TYPES[encoding], headers);
+    };
+    if (encoding === undefined) {
+      return refuse(415, `unsupported Content-Type ${JSON.stringify(request.headers['content-type'] ?? '')}: OTLP/HTTP takes application/x-protobuf or application/json`, {
+        Connection: 'close',
+      });
+    }
+    if (this.closing) return refuse(503, 'the bridge is shutting down', { 'Retry-After': String(this.retryAfterSeconds), Connection: 'close' });
+    const contentEncoding = (request.headers['content-encoding'] ?? '').trim().toLowerCase();
+    if (contentEncoding !== '' && contentEncoding !== 'identity' && contentEncoding !== 'gzip') {
+      return refuse(415, `unsupported Content-Encoding ${JSON.stringify(contentEncoding)}: OTLP/HTTP takes gzip or none`, { Connection: 'close' });
+    }
+
+    let body: Uint8Array;
+    try {
+      const read = await readRequestBody(request, { maxBytes: this.maxBodyBytes, gzip: contentEncoding === 'gzip', timeoutMs: this.readTimeoutMs });
+      body = read.bytes;
+      this.telemetry.wireBytes += read.wireBytes;
+      this.telemetry.decodedBytes += body.length;
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      return refuse(error.status, error.message, { ...error.headers, Connection: 'close' });
+    }
+
+    let otlp: ExportMetricsRequest;
+    try {
+      otlp = encoding === 'json' ? decodeExportMetricsRequestJson(body) : decodeExportMetricsRequest(body);
+    } catch (error) {
+      if (error instanceof OtlpDecodeError) return refuse(400, error.message);
+      throw error;
+    }
+    this.telemetry.receivedDataPoints += countDataPoints(otlp);
+
+    const builder = this.builders.pop() ?? new V2WriteRequestBuilder(this.builderOptions);
+    try {
+      try {
+        builder.addRequest(otlp);
+      } catch (error) {
+        // onInvalidMetric 'reject': the whole request fails, as Prometheus >= 3.7 answers 400.
+        if (error instanceof TranslationError) return refuse(400, error.message);
+        throw error;
+      }
+      const stats = builder.stats;
+      const rejected = countDropped(stats.dropped, this.telemetry.rejectedDataPoints);
+      const message = rejected === 0 ? '' : describeDrops(rejected, stats.dropped);
+      if (rejected > 0) this.logger.info('data points not translated', { rejected, reasons: message });
+
+      if (stats.series > 0) {
+        let entry: WalEntry | undefined;
+        if (this.wal !== undefined) {
+          if (!this.wal.hasRoom(body.length)) {
+            return refuse(503, `write-ahead log full (${this.wal.bytes} of ${this.wal.maxBytes} bytes, --wal-max-bytes): is the remote-write receiver down?`, {
+              'Retry-After': String(this.retryAfterSeconds),
+            });
+          }
+          entry = await this.wal.append(body, encoding);
+        }
+        try {
+          const result = await this.forwarder.write(builder);
+          this.telemetry.forwardedSeries += result.series;
+          this.telemetry.forwardedSamples += result.samples;
+          this.telemetry.forwardedHistograms += result.histograms;
+          void result.delivered.then((delivery) => this.settle(entry, delivery));
+        } catch (error) {
+          if (entry !== undefined) await this.wal?.remove(entry);
+          if (error instanceof ForwarderFullError) return refuse(429, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
+          throw error;
+        }
+      }
+      send(response, 200, exportResponse(encoding, rejected, message), CONTENT_TYPES[encoding]);
+    } finally {
+      builder.reset();
+      if (this.builders.length < BUILDER_POOL_SIZE) this.builders.push(builder);
+    }
+  }
+
+  private settle(entry: WalEntry | undefined, delivery: Delivery): void {
+    this.telemetry.deliveries[delivery.outcome]++;
+    if (delivery.outcome === 'failed') {
+      this.logger.warn('remote write failed', { detail: delivery.detail, kept_in_wal: entry !== undefined });
+      if (entry !== undefined) entry.inFlight = false;
+      return;
+    }
+    if (delivery.outcome === 'rejected') this.logger.warn('remote write rejected by the receiver', { detail: delivery.detail });
+    if (entry !== undefined) void this.wal?.remove(entry);
+  }
+
+  /** Sends WAL entries not in flight (left by a previous run, or whose delivery failed), oldest first. */
+  private replayWal(): Promise<void> {
+    this.replaying ??= this.replayWaiting().finally(() => {
+      this.replaying = undefined;
+    });
+    return this.replaying;
+  }
+
+  private async replayWaiting(): Promise<void> {
+    const wal = this.wal;
+    if (wal === undefined) return;
+    for (const entry of wal.waiting()) {
+      if (this.closing) return;
+      entry.inFlight = true;
+      const builder = this.builders.pop() ?? new V2WriteRequestBuilder(this.builderOptions);
+      try {
+        const body = await wal.read(entry);
+        try {
+          builder.add(body, entry.format);
+        } catch (error) {
+          const kept = await wal.quarantine(entry);
+          this.logger.error('write-ahead log entry cannot be decoded; moved aside', { file: kept, error: (error as Error).message });
+          continue;
+        }
+        if (builder.stats.series === 0) {
+          await wal.remove(entry);
+          continue;
+        }
+        const result = await this.forwarder.write(builder);
+        this.logger.debug('replayed write-ahead log entry', { file: entry.file, series: result.series });
+        void result.delivered.then((delivery) => this.settle(entry, delivery));
+      } catch (error) {
+        entry.inFlight = false;
+        if (error instanceof ForwarderFullError) return; // the next round tries again
+        this.logger.error('write-ahead log replay failed', { file: entry.file, error: (error as Error).message });
+        return;
+      } finally {
+        builder.reset();
+        if (this.builders.length < BUILDER_POOL_SIZE) this.builders.push(builder);
+      }
+    }
+  }
+
+  /** CORS headers for an allowed Origin; returns whether the request's Origin is allowed. */
+  private applyCors(request: IncomingMessage, response: ServerResponse): boolean {
+    const origin = request.headers.origin;
+    if (origin === undefined || this.corsOrigins === undefined) return false;
+    const allowed = this.corsOrigins === '*' || this.corsOrigins.some((pattern) => pattern.test(origin));
+    if (!allowed) return false;
+    response.setHeader('Access-Control-Allow-Origin', this.corsOrigins === '*' ? '*' : origin);
+    response.setHeader('Vary', 'Origin');
+    // So browser clients can honour the backpressure hint.
+    response.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+    return true;
+  }
+
+  private preflight(request: IncomingMessage, response: ServerResponse, allowedOrigin: boolean): void {
+    const isPreflight = request.headers.origin !== undefined && request.headers['access-control-request-method'] !== undefined;
+    if (!isPreflight) return send(response, 204, '', 'text/plain', { Allow: 'POST, OPTIONS' });
+    if (!allowedOrigin) return sendText(response, 403, `origin ${request.headers.origin} is not allowed (--cors-allowed-origins)\n`);
+    send(response, 204, '', 'text/plain', {
+      'Access-Control-Allow-Methods': 'POST, OPTIONS',
+      'Access-Control-Allow-Headers': request.headers['access-control-request-headers'] ?? 'Content-Type, Content-Encoding',
+      'Access-Control-Max-Age': '7200',
+    });
+  }
+}
+
+export function startBridge(options: BridgeOptions): Promise<OtlpHttpBridge> {
+  return OtlpHttpBridge.start(options);
+}
+
+function corsMatchers(origins: string[] | undefined): RegExp[] | '*' | undefined {
+  if (origins === undefined || origins.length === 0) return undefined;
+  if (origins.includes('*')) return '*';
+  return origins.map((origin) => new RegExp(`^${origin.split('*').map(escapeRegExp).join('[^/]*')}$`));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function countDataPoints(request: ExportMetricsRequest): number {
+  let points = 0;
+  for (const resource of request.resourceMetrics) {
+    for (const scope of resource.scopeMetrics) for (const metric of scope.metrics) if (metric.data.type !== 'empty') points += metric.data.points.length;
+  }
+  return points;
+}
+
+/** Data points dropped by translation (duplicate timestamps included), added to `byReason`. */
+function countDropped(dropped: DropStats, byReason: Record<string, number>): number {
+  let total = 0;
+  for (const [reason, count] of Object.entries(dropped.points)) {
+    if (count === 0) continue;
+    total += count;
+    byReason[reason] = (byReason[reason] ?? 0) + count;
+  }
+  return total;
+}
+
+function describeDrops(total: number, dropped: DropStats): string {
+  const reasons = Object.entries(dropped.points)
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => `${reason}: ${count}`)
+    .join(', ');
+  const details = [...new Set(dropped.recent.map((drop) => drop.detail))].slice(0, 5).join('; ');
+  return `${total} data point(s) not translated (${reasons})${details ? `: ${details}` : ''}`;
+}
+
+function send(response: ServerResponse, status: number, body: Uint8Array | string, contentType: string, headers: Record<string, string> = {}): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  response.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': String(bytes.length) });
+  response.end(bytes);
+}
+
+function sendText(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}, contentType = 'text/plain; charset=utf-8'): void {
+  send(response, status, text, contentType, headers);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
