@@ -18,3 +18,6 @@ export { OtlpDecodeError, OtlpErrorCode } from './otlp/errors.js';
 export { RemoteWriteDecodeError, RemoteWriteRule, RemoteWriteValidationError } from './rw/errors.js';
 export { TranslationError } from './translate/translate.js';
 export * from './send/index.js';
+export { DEFAULT_LIMITS, LimitError } from './limits.js';
+export type { LimitName, Limits } from './limits.js';
+export { SymbolEngineError } from './engine/errors.js';

@@ -1,3 +1,5 @@
+import { Otlp2PrwError } from '../errors.js';
+
 /** Why an engine call failed. The table stays consistent (every symbol fully added or absent). */
 export const SymbolEngineErrorCode = {
   /** WASM memory (or a JS typed array) could not grow to hold the symbols. */
@@ -16,13 +18,11 @@ export const SymbolEngineErrorCode = {
 
 export type SymbolEngineErrorCode = (typeof SymbolEngineErrorCode)[keyof typeof SymbolEngineErrorCode];
 
-export class SymbolEngineError extends Error {
-  override readonly name = 'SymbolEngineError';
+/** The engine could not take more symbols (memory or reference space exhausted); the builder rolls back. */
+export class SymbolEngineError extends Otlp2PrwError {
+  declare readonly code: SymbolEngineErrorCode;
 
-  constructor(
-    readonly code: SymbolEngineErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: SymbolEngineErrorCode, message: string) {
+    super(code, message);
   }
 }

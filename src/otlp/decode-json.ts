@@ -124,6 +124,7 @@ class JsonWalker {
     let n: bigint;
     if (typeof value === 'number' && Number.isInteger(value)) n = BigInt(value);
     else if (typeof value === 'string' && INT64_TEXT.test(value)) n = BigInt(value);
+    else if (typeof value === 'string' && /^-?\d+$/.test(value)) return this.fail(path, `${describe(value)} is out of the 64-bit integer range`, OtlpErrorCode.BAD_VALUE);
     else return this.fail(path, `expected a 64-bit integer, got ${describe(value)}`);
     if (n < INT64_MIN || n > UINT64_MAX) this.fail(path, `${describe(value)} is out of the 64-bit integer range`, OtlpErrorCode.BAD_VALUE);
     return n;

@@ -20,12 +20,20 @@ const MAX_INLINE_GAP = 2;
  * - While the pending count is 0, a group transition does not advance the bucket index (Prometheus
  *   3.14 behaviour: with downscaling it can credit counts to the previous index; totals stay right).
  */
+/**
+ * Go's arithmetic right shift of an int32: JS masks shift counts to 5 bits, Go does not, so a scale far
+ * above 8 (untrusted input) must still floor to 0 or -1 as in Prometheus.
+ */
+function shiftRight(value: number, bits: number): number {
+  return bits >= 31 ? (value < 0 ? -1 : 0) : value >> bits;
+}
+
 export function convertBucketsLayout(counts: readonly number[], offset: number, scaleDown: number, adjust: boolean): BucketLayout {
   const spans: BucketSpan[] = [];
   const deltas: number[] = [];
   if (counts.length === 0) return { spans, deltas };
   const shift = adjust ? 1 : 0;
-  spans.push({ offset: (offset >> scaleDown) + shift, length: 0 });
+  spans.push({ offset: shiftRight(offset, scaleDown) + shift, length: 0 });
   let previous = 0;
   const emit = (count: number) => {
     spans[spans.length - 1].length++;
@@ -36,10 +44,10 @@ export function convertBucketsLayout(counts: readonly number[], offset: number, 
     if (gap > MAX_INLINE_GAP) spans.push({ offset: gap, length: 0 });
     else for (let j = 0; j < gap; j++) emit(0);
   };
-  let bucketIndex = (offset >> scaleDown) + shift;
+  let bucketIndex = shiftRight(offset, scaleDown) + shift;
   let pending = 0;
   for (let i = 0; i < counts.length; i++) {
-    const next = ((i + offset) >> scaleDown) + shift;
+    const next = shiftRight(i + offset, scaleDown) + shift;
     if (next === bucketIndex) {
       pending += counts[i];
       continue;
@@ -53,7 +61,7 @@ export function convertBucketsLayout(counts: readonly number[], offset: number, 
     pending = counts[i];
     bucketIndex = next;
   }
-  fillGap(((counts.length + offset - 1) >> scaleDown) + shift - bucketIndex);
+  fillGap(shiftRight(counts.length + offset - 1, scaleDown) + shift - bucketIndex);
   emit(pending);
   return { spans, deltas };
 }
