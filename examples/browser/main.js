@@ -1,13 +1,7 @@
 // The example page: OTLP JSON in, RW2 request out, with otlp2prw's browser bundle (served as
-// ./otlp2prw.js by serve.mjs, from dist/browser/). `window.otlp2prw` is what test/browser drives.
-import { MetricType, V2WriteRequestBuilder, readWriteRequest, ready } from './otlp2prw.js';
-
-/** The RW2 headers (Remote-Write 2.0 spec); note: no space after ';' in Content-Type. */
-export const REMOTE_WRITE_HEADERS = {
-  'Content-Encoding': 'snappy',
-  'Content-Type': 'application/x-protobuf;proto=io.prometheus.write.v2.Request',
-  'X-Prometheus-Remote-Write-Version': '2.0.0',
-};
+// ./otlp2prw.js by serve.mjs, from dist/browser/), and POSTed with its RemoteWriteClient.
+// `window.otlp2prw` is what test/browser drives.
+import { MetricType, RemoteWriteClient, V2WriteRequestBuilder, readWriteRequest, ready } from './otlp2prw.js';
 
 const $ = (id) => document.getElementById(id);
 const TYPE_NAMES = Object.fromEntries(Object.entries(MetricType).map(([name, value]) => [value, name.toLowerCase()]));
@@ -67,11 +61,33 @@ function convert(otlpJson, engine, options = {}) {
   return { protobufHex: toHex(protobuf), snappyHex: toHex(snappy), protobufBytes: protobuf.length, snappyBytes: snappy.length, symbols: symbols.length, timeseries };
 }
 
-/** POSTs a snappy body (hex) to a Remote-Write URL; returns the status and the response text. */
-async function send(url, snappyHex) {
-  const body = new Uint8Array(snappyHex.match(/../g).map((pair) => Number.parseInt(pair, 16)));
-  const response = await fetch(url, { method: 'POST', headers: REMOTE_WRITE_HEADERS, body });
-  return { status: response.status, text: await response.text() };
+/**
+ * Converts OTLP JSON and POSTs it with a RemoteWriteClient: the RW2 headers, retries with backoff, the
+ * `*-Written` headers read back (the receiver must expose them: Access-Control-Expose-Headers), and
+ * RW1 fallback. Resolves with one outcome per request and what the client warned about.
+ */
+async function send(url, otlpJson, engine = 'wasm', options = {}, clientOptions = {}) {
+  const requests = new V2WriteRequestBuilder({ ...options, engine }).add(otlpJson).encodeRequests();
+  const warnings = [];
+  // Few retries: on a page, a receiver that is down should show up within seconds.
+  const client = new RemoteWriteClient({ url, retry: { maxRetries: 2 }, timeoutMs: 10_000, logger: { warn: (message) => warnings.push(message) }, ...clientOptions });
+  const outcomes = [];
+  for (const request of requests) outcomes.push(await client.send(request));
+  return { outcomes, warnings, requests: requests.map(({ samples, histograms, exemplars, series }) => ({ samples, histograms, exemplars, series })) };
+}
+
+/** One line for the page: what the receiver said, in Remote-Write terms. */
+function describeOutcome(outcome) {
+  const message = outcome.protobufMessage === 'v2' ? 'Remote-Write 2.0' : 'Remote-Write 1.0';
+  switch (outcome.kind) {
+    case 'written':
+      return `${outcome.partial ? 'partially written' : 'written'}: ${outcome.samplesWritten} samples, ${outcome.histogramsWritten} histograms, ${outcome.exemplarsWritten} exemplars (HTTP ${outcome.status}, ${message})`;
+    case 'rejected':
+    case 'unsupported':
+      return `${outcome.kind} (HTTP ${outcome.status}, ${message})${outcome.body ? `: ${outcome.body.slice(0, 200)}` : ''}`;
+    default:
+      return `failed after ${outcome.attempts} attempt(s): ${outcome.status ? `HTTP ${outcome.status}` : outcome.error} (is the receiver up, and does it allow CORS?)`;
+  }
 }
 
 function formatLabels(labels) {
@@ -122,14 +138,15 @@ function render() {
 async function sendLast() {
   $('send-status').textContent = 'sending…';
   try {
-    const { status, text } = await send($('url').value, last.snappyHex);
-    $('send-status').textContent = `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+    const { outcomes, warnings } = await send($('url').value, $('otlp').value, $('engine').value);
+    $('send-status').textContent = [...outcomes.map(describeOutcome), ...warnings].join('\n');
   } catch (error) {
-    $('send-status').textContent = `failed: ${error.message} (is the receiver up, and does it allow CORS?)`;
+    // send() rejects only for a configuration error (a bad URL, say); HTTP trouble is an outcome.
+    $('send-status').textContent = `${error.name}: ${error.message}`;
   }
 }
 
-window.otlp2prw = { ready: undefined, convert, send, sampleRequest };
+window.otlp2prw = { ready: undefined, convert, send, sampleRequest, RemoteWriteClient };
 $('otlp').value = JSON.stringify(sampleRequest(Math.floor(Date.now() / 1000) * 1000), null, 2);
 const started = performance.now();
 window.otlp2prw.ready = ready().then(

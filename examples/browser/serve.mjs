@@ -33,34 +33,52 @@ export function startStaticServer({ host = '127.0.0.1', port = 8080, bundleDir =
   return listen(server, host, port);
 }
 
-/** CORS for a page on another origin: the browser preflights the POST (custom headers, non-simple type). */
+/**
+ * CORS for a page on another origin. The browser preflights the POST (custom headers, non-simple type),
+ * so every header RemoteWriteClient may send is allowed: the RW2 ones, User-Agent (Firefox sends it),
+ * Retry-Attempt (on retries), and Authorization / X-Scope-OrgID if the page uses auth or a tenant. And
+ * the `*-Written` headers are exposed: cross-origin, a browser shows the page only the headers listed in
+ * Access-Control-Expose-Headers, and without them RemoteWriteClient cannot tell this receiver from a
+ * Remote-Write 1.0 one (see its `assumeWrittenWhenHeadersHidden` option).
+ */
 export const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Encoding, Content-Type, X-Prometheus-Remote-Write-Version',
-  'Access-Control-Expose-Headers': 'X-Prometheus-Remote-Write-Samples-Written, X-Prometheus-Remote-Write-Histograms-Written',
+  'Access-Control-Allow-Headers':
+    'Content-Encoding, Content-Type, X-Prometheus-Remote-Write-Version, User-Agent, Retry-Attempt, Authorization, X-Scope-OrgID',
+  'Access-Control-Expose-Headers':
+    'X-Prometheus-Remote-Write-Samples-Written, X-Prometheus-Remote-Write-Histograms-Written, X-Prometheus-Remote-Write-Exemplars-Written',
+  'Access-Control-Max-Age': '600',
 };
 
 /**
- * A Remote-Write receiver: `accept(body, headers)` returns the counts written or throws (-> 400).
- * Answers 204 with the RW2 "written" headers, as Prometheus does.
+ * A Remote-Write receiver for RW2 and RW1 bodies: `accept(body, headers)` returns the counts written or
+ * throws (-> 400). Answers 204 with the three RW2 "written" headers to RW2, as Prometheus does, and
+ * none to RW1. `exposeWrittenHeaders: false` leaves them out of Access-Control-Expose-Headers (to show
+ * what a browser sender sees then).
  */
-export function startReceiver({ host = '127.0.0.1', port = 9091, accept }) {
+export function startReceiver({ host = '127.0.0.1', port = 9091, accept, exposeWrittenHeaders = true }) {
+  const cors = { ...CORS_HEADERS };
+  if (!exposeWrittenHeaders) delete cors['Access-Control-Expose-Headers'];
   const server = createServer((request, response) => {
-    if (request.method === 'OPTIONS') return end(response, 204, '', CORS_HEADERS);
-    if (request.method !== 'POST') return end(response, 405, 'POST only', CORS_HEADERS);
+    if (request.method === 'OPTIONS') return end(response, 204, '', cors);
+    if (request.method !== 'POST') return end(response, 405, 'POST only', cors);
     const chunks = [];
     request.on('data', (chunk) => chunks.push(chunk));
     request.on('end', () => {
       try {
-        const { samples, histograms } = accept(new Uint8Array(Buffer.concat(chunks)), request.headers);
+        const { samples, histograms, exemplars = 0 } = accept(new Uint8Array(Buffer.concat(chunks)), request.headers);
+        const v2 = String(request.headers['content-type']).includes('proto=io.prometheus.write.v2.Request');
         end(response, 204, '', {
-          ...CORS_HEADERS,
-          'X-Prometheus-Remote-Write-Samples-Written': String(samples),
-          'X-Prometheus-Remote-Write-Histograms-Written': String(histograms),
+          ...cors,
+          ...(v2 && {
+            'X-Prometheus-Remote-Write-Samples-Written': String(samples),
+            'X-Prometheus-Remote-Write-Histograms-Written': String(histograms),
+            'X-Prometheus-Remote-Write-Exemplars-Written': String(exemplars),
+          }),
         });
       } catch (error) {
-        end(response, 400, String(error instanceof Error ? error.message : error), CORS_HEADERS);
+        end(response, 400, String(error instanceof Error ? error.message : error), cors);
       }
     });
   });
@@ -87,17 +105,20 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const page = await startStaticServer();
   const receiver = await startReceiver({
     accept(body, headers) {
-      const request = readWriteRequest(body);
+      const v2 = String(headers['content-type']).includes('proto=io.prometheus.write.v2.Request');
+      const request = readWriteRequest(body, { protobufMessage: v2 ? 'v2' : 'v1' });
       let samples = 0;
       let histograms = 0;
+      let exemplars = 0;
       for (const series of request.timeseries) {
         samples += series.samples.length;
         histograms += series.histograms.length;
+        exemplars += series.exemplars.length;
         const labels = series.labels.map(({ name, value }) => `${name}="${value}"`).join(', ');
         console.log(`  {${labels}} ${series.samples.map((sample) => sample.value).join(' ')}${series.histograms.length ? ' (histogram)' : ''}`);
       }
       console.log(`received ${request.timeseries.length} series (${headers['content-type']}, ${headers['x-prometheus-remote-write-version']})`);
-      return { samples, histograms };
+      return { samples, histograms, exemplars };
     },
   });
   console.log(`page:     ${page.url}\nreceiver: ${receiver.url}api/v1/write`);

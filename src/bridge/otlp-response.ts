@@ -59,3 +59,33 @@ export function statusBody(encoding: OtlpEncoding, code: number, message: string
   writer.bytes(new TextEncoder().encode(message));
   return writer.finish();
 }
+
+const RETRY_INFO_TYPE_URL = new TextEncoder().encode('type.googleapis.com/google.rpc.RetryInfo');
+
+/**
+ * google.rpc.Status { code = 1, message = 2, details = 3: [Any { type_url = 1, value = 2: RetryInfo {
+ * retry_delay = 1: Duration { seconds = 1 } } }] }, for gRPC's `grpc-status-details-bin` trailer. OTLP
+ * spec ("OTLP/gRPC Throttling"): a client retries RESOURCE_EXHAUSTED only when RetryInfo is present,
+ * and waits retry_delay before it does.
+ */
+export function retryStatusDetails(code: number, message: string, retryAfterSeconds: number): Uint8Array {
+  const writer = new ProtoWriter(256);
+  writer.tag(1, 0);
+  writer.varint32(code);
+  writer.tag(2, 2);
+  writer.bytes(new TextEncoder().encode(message));
+  writer.tag(3, 2);
+  writer.fork();
+  writer.tag(1, 2);
+  writer.bytes(RETRY_INFO_TYPE_URL);
+  writer.tag(2, 2);
+  writer.fork();
+  writer.tag(1, 2);
+  writer.fork();
+  writer.tag(1, 0);
+  writer.int64(retryAfterSeconds);
+  writer.join();
+  writer.join();
+  writer.join();
+  return writer.finish();
+}

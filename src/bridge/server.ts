@@ -1,7 +1,8 @@
 // The OTLP/HTTP metrics receiver (opentelemetry-proto docs/specification.md, "OTLP/HTTP"): POST
 // /v1/metrics in protobuf or JSON, optionally gzip'd; each request is translated into Remote-Write
 // series and handed to a Forwarder. A 200 means the request is queued (and, with a WAL, on disk);
-// data points translation drops are reported back as partial success.
+// data points translation drops are reported back as partial success. With `grpc` set the same
+// pipeline also serves OTLP/gRPC (grpc.ts).
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type BuilderOptions, V2WriteRequestBuilder } from '../builder/builder.js';
@@ -13,6 +14,7 @@ import type { ExportMetricsRequest } from '../otlp/model.js';
 import { TranslationError } from '../translate/translate.js';
 import { HttpError, readRequestBody } from './body.js';
 import { type Delivery, type Forwarder, ForwarderFullError } from './forwarder.js';
+import { DEFAULT_GRPC_PORT, OtlpGrpcReceiver } from './grpc.js';
 import { type Logger, silentLogger } from './log.js';
 import { CONTENT_TYPES, type OtlpEncoding, exportResponse, rpcCodeFor, statusBody } from './otlp-response.js';
 import { BridgeTelemetry } from './telemetry.js';
@@ -20,10 +22,18 @@ import type { WalEntry, WriteAheadLog } from './wal.js';
 
 export const METRICS_PATH = '/v1/metrics';
 
+/** How the bridge answered one export, whatever the transport. */
+export type ExportOutcome =
+  | { accepted: true; rejectedDataPoints: number; message: string }
+  /** `status` is the OTLP/HTTP status the spec pairs with the refusal; gRPC maps it to its code. */
+  | { accepted: false; status: number; message: string; retryAfterSeconds?: number };
+
 export interface BridgeOptions {
   /** Default 127.0.0.1 (OTLP spec default port 4318; 0 picks a free one). */
   host?: string;
   port?: number;
+  /** Also serve OTLP/gRPC (needs @grpc/grpc-js): default host 127.0.0.1, port 4317 (0 picks a free one). */
+  grpc?: { host?: string; port?: number };
   /** Where translated requests go; the bridge closes it on close(). */
   forwarder: Forwarder;
   /** Translation options and engine for every request. */
@@ -51,6 +61,7 @@ const BUILDER_POOL_SIZE = 8;
 export class OtlpHttpBridge {
   readonly telemetry = new BridgeTelemetry();
   private readonly server: Server;
+  private grpc: OtlpGrpcReceiver | undefined;
   private readonly forwarder: Forwarder;
   private readonly wal: WriteAheadLog | undefined;
   private readonly logger: Logger;
@@ -86,9 +97,17 @@ export class OtlpHttpBridge {
     this.builders.push(new V2WriteRequestBuilder(this.builderOptions));
   }
 
-  /** Starts listening; with a WAL, replays what a previous run left before returning. */
+  /**
+   * With a WAL, first queues what a previous run left (so that those older samples go out ahead of new
+   * ones: a series' samples must arrive in time order unless the receiver has an out-of-order window),
+   * then starts listening.
+   */
   static async start(options: BridgeOptions): Promise<OtlpHttpBridge> {
     const bridge = new OtlpHttpBridge(options);
+    if (bridge.wal !== undefined) {
+      if (bridge.wal.count > 0) bridge.logger.info('replaying write-ahead log', { dir: bridge.wal.dir, entries: bridge.wal.count, bytes: bridge.wal.bytes });
+      await bridge.replayWal();
+    }
     await new Promise<void>((resolve, reject) => {
       bridge.server.once('error', reject);
       bridge.server.listen(options.port ?? 4318, options.host ?? '127.0.0.1', () => {
@@ -96,9 +115,25 @@ export class OtlpHttpBridge {
         resolve();
       });
     });
+    if (options.grpc !== undefined) {
+      try {
+        bridge.grpc = await OtlpGrpcReceiver.start({
+          host: options.grpc.host ?? '127.0.0.1',
+          port: options.grpc.port ?? DEFAULT_GRPC_PORT,
+          maxMessageBytes: bridge.maxBodyBytes,
+          accept: (body) => bridge.accept(body, 'protobuf'),
+          closing: () => bridge.closing,
+          track: (call) => bridge.track(call),
+          telemetry: bridge.telemetry,
+          logger: bridge.logger,
+          retryAfterSeconds: bridge.retryAfterSeconds,
+        });
+      } catch (error) {
+        await bridge.abort();
+        throw error;
+      }
+    }
     if (bridge.wal !== undefined) {
-      if (bridge.wal.count > 0) bridge.logger.info('replaying write-ahead log', { dir: bridge.wal.dir, entries: bridge.wal.count, bytes: bridge.wal.bytes });
-      await bridge.replayWal();
       bridge.walTimer = setInterval(() => void bridge.replayWal(), bridge.walRetryIntervalMs);
       bridge.walTimer.unref();
     }
@@ -113,6 +148,11 @@ export class OtlpHttpBridge {
   get url(): string {
     const { address, port, family } = this.address;
     return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+  }
+
+  /** The OTLP/gRPC listener as host:port (an exporter's endpoint is http://host:port), if serving gRPC. */
+  get grpcAddress(): string | undefined {
+    return this.grpc?.address;
   }
 
   get ready(): boolean {
@@ -145,6 +185,7 @@ export class OtlpHttpBridge {
       await this.forwarder.flush(Math.max(0, deadline - Date.now()));
     }
     this.server.closeAllConnections();
+    await this.grpc?.close(drain ? 1_000 : 0);
     await this.forwarder.close();
     await serverClosed;
     // Deliveries settled by close() run their callbacks on the next ticks; let them update the WAL accounting.
@@ -159,13 +200,10 @@ export class OtlpHttpBridge {
     if (path === METRICS_PATH) {
       if (request.method === 'OPTIONS') return this.preflight(request, response, allowedOrigin);
       if (request.method !== 'POST') return sendText(response, 405, `${METRICS_PATH} takes POST\n`, { Allow: 'POST, OPTIONS' });
-      this.activeExports++;
-      this.export(request, response)
-        .catch((error: unknown) => {
-          this.logger.error('export failed', { error: (error as Error).message });
-          if (!response.headersSent) sendText(response, 500, `internal error: ${(error as Error).message}\n`);
-        })
-        .finally(() => this.activeExports--);
+      this.track(this.export(request, response)).catch((error: unknown) => {
+        this.logger.error('export failed', { error: (error as Error).message });
+        if (!response.headersSent) sendText(response, 500, `internal error: ${(error as Error).message}\n`);
+      });
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendText(response, 405, 'method not allowed\n', { Allow: 'GET, HEAD' });
@@ -184,6 +222,12 @@ export class OtlpHttpBridge {
       default:
         return sendText(response, 404, `not found; OTLP metrics go to POST ${METRICS_PATH}\n`);
     }
+  }
+
+  /** Counts an export in flight until it settles: close() waits for them. */
+  private track<T>(exporting: Promise<T>): Promise<T> {
+    this.activeExports++;
+    return exporting.finally(() => this.activeExports--);
   }
 
   private async export(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -217,11 +261,24 @@ export class OtlpHttpBridge {
       return refuse(error.status, error.message, { ...error.headers, Connection: 'close' });
     }
 
+    const outcome = await this.accept(body, encoding);
+    if (!outcome.accepted) {
+      const headers: Record<string, string> = outcome.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(outcome.retryAfterSeconds) };
+      return refuse(outcome.status, outcome.message, headers);
+    }
+    send(response, 200, exportResponse(encoding, outcome.rejectedDataPoints, outcome.message), CONTENT_TYPES[encoding]);
+  }
+
+  /**
+   * What both transports do with a request body: decode, translate, make it durable (WAL), queue it.
+   * A refusal carries the OTLP/HTTP status the spec pairs with it; gRPC maps that to its code.
+   */
+  private async accept(body: Uint8Array, encoding: OtlpEncoding): Promise<ExportOutcome> {
     let otlp: ExportMetricsRequest;
     try {
       otlp = encoding === 'json' ? decodeExportMetricsRequestJson(body) : decodeExportMetricsRequest(body);
     } catch (error) {
-      if (error instanceof OtlpDecodeError) return refuse(400, error.message);
+      if (error instanceof OtlpDecodeError) return { accepted: false, status: 400, message: error.message };
       throw error;
     }
     this.telemetry.receivedDataPoints += countDataPoints(otlp);
@@ -232,7 +289,7 @@ export class OtlpHttpBridge {
         builder.addRequest(otlp);
       } catch (error) {
         // onInvalidMetric 'reject': the whole request fails, as Prometheus >= 3.7 answers 400.
-        if (error instanceof TranslationError) return refuse(400, error.message);
+        if (error instanceof TranslationError) return { accepted: false, status: 400, message: error.message };
         throw error;
       }
       const stats = builder.stats;
@@ -244,9 +301,12 @@ export class OtlpHttpBridge {
         let entry: WalEntry | undefined;
         if (this.wal !== undefined) {
           if (!this.wal.hasRoom(body.length)) {
-            return refuse(503, `write-ahead log full (${this.wal.bytes} of ${this.wal.maxBytes} bytes, --wal-max-bytes): is the remote-write receiver down?`, {
-              'Retry-After': String(this.retryAfterSeconds),
-            });
+            return {
+              accepted: false,
+              status: 503,
+              message: `write-ahead log full (${this.wal.bytes} of ${this.wal.maxBytes} bytes, --wal-max-bytes): is the remote-write receiver down?`,
+              retryAfterSeconds: this.retryAfterSeconds,
+            };
           }
           entry = await this.wal.append(body, encoding);
         }
@@ -258,11 +318,11 @@ export class OtlpHttpBridge {
           void result.delivered.then((delivery) => this.settle(entry, delivery));
         } catch (error) {
           if (entry !== undefined) await this.wal?.remove(entry);
-          if (error instanceof ForwarderFullError) return refuse(429, error.message, { 'Retry-After': String(error.retryAfterSeconds) });
+          if (error instanceof ForwarderFullError) return { accepted: false, status: 429, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
           throw error;
         }
       }
-      send(response, 200, exportResponse(encoding, rejected, message), CONTENT_TYPES[encoding]);
+      return { accepted: true, rejectedDataPoints: rejected, message };
     } finally {
       builder.reset();
       if (this.builders.length < BUILDER_POOL_SIZE) this.builders.push(builder);

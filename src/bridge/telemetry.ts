@@ -5,6 +5,8 @@ import { ExpositionWriter, byLabel } from './exposition.js';
 export class BridgeTelemetry {
   /** `${handler} ${status}` -> count. */
   readonly httpRequests = new Map<string, number>();
+  /** gRPC status name (OK, INVALID_ARGUMENT...) -> Export calls. */
+  readonly grpcCalls = new Map<string, number>();
   receivedDataPoints = 0;
   /** Data points translation dropped, by reason (reported to clients as partial success). */
   readonly rejectedDataPoints: Record<string, number> = {};
@@ -22,19 +24,26 @@ export class BridgeTelemetry {
     this.httpRequests.set(key, (this.httpRequests.get(key) ?? 0) + 1);
   }
 
+  countGrpcCall(code: string): void {
+    this.grpcCalls.set(code, (this.grpcCalls.get(code) ?? 0) + 1);
+  }
+
   text(extra: { walEntries?: number; walBytes?: number; walMaxBytes?: number; ready: boolean }): string {
     const requests: Array<[Record<string, string>, number]> = [];
     for (const [key, count] of this.httpRequests) {
       const [handler, code] = key.split(' ');
       requests.push([{ handler, code }, count]);
     }
+    const calls: Array<[Record<string, string>, number]> = [];
+    for (const [code, count] of this.grpcCalls) calls.push([{ method: 'Export', code }, count]);
     const writer = new ExpositionWriter()
       .family('otlp2prw_bridge_http_requests_total', 'counter', 'HTTP requests by handler and status code.', requests)
+      .family('otlp2prw_bridge_grpc_calls_total', 'counter', 'OTLP/gRPC MetricsService calls by method and status code.', calls)
       .family('otlp2prw_bridge_received_data_points_total', 'counter', 'OTLP data points in decoded export requests.', this.receivedDataPoints)
       .family('otlp2prw_bridge_rejected_data_points_total', 'counter', 'Data points not translated, by reason (reported as partial success).', byLabel('reason', this.rejectedDataPoints))
       .family('otlp2prw_bridge_refused_requests_total', 'counter', 'Export requests refused as a whole (4xx/5xx).', this.refusedRequests)
-      .family('otlp2prw_bridge_received_bytes_total', 'counter', 'Export request bytes as received on the wire.', this.wireBytes)
-      .family('otlp2prw_bridge_decoded_bytes_total', 'counter', 'Export request bytes after gzip decoding.', this.decodedBytes)
+      .family('otlp2prw_bridge_received_bytes_total', 'counter', 'OTLP/HTTP export request bytes as received on the wire.', this.wireBytes)
+      .family('otlp2prw_bridge_decoded_bytes_total', 'counter', 'Export request bytes after gzip decoding (OTLP/HTTP and gRPC).', this.decodedBytes)
       .family('otlp2prw_bridge_forwarded_series_total', 'counter', 'Series handed to the forwarder.', this.forwardedSeries)
       .family('otlp2prw_bridge_forwarded_samples_total', 'counter', 'Float samples handed to the forwarder.', this.forwardedSamples)
       .family('otlp2prw_bridge_forwarded_histograms_total', 'counter', 'Native histogram samples handed to the forwarder.', this.forwardedHistograms)

@@ -106,12 +106,14 @@ Usage:
       Prints a Remote-Write body as JSON with labels resolved; checks the spec's rules.
 
   otlp2prw demo
-      Converts a built-in OTLP request and prints the series (what npm start runs).
+      Converts a built-in OTLP request and prints the series.
 
   otlp2prw serve [options]
-      OTLP/HTTP receiver (POST /v1/metrics, protobuf or JSON, gzip) forwarding to Remote-Write.
-      Without --remote-write-url it sends to an embedded receiver that logs what arrives.
-        --listen HOST:PORT            default 127.0.0.1:4318
+      OTLP/HTTP (POST /v1/metrics, protobuf or JSON, gzip) and OTLP/gRPC receiver forwarding to
+      Remote-Write (what npm start runs). Without --remote-write-url it sends to an embedded receiver
+      that logs what arrives.
+        --listen HOST:PORT            OTLP/HTTP (default 127.0.0.1:4318)
+        --grpc-listen HOST:PORT       OTLP/gRPC (default 127.0.0.1:4317); --no-grpc turns it off
         --remote-write-url URL        e.g. http://localhost:9090/api/v1/write
         --protobuf-message v2|v1      force a message (default: v2, falling back to v1 on 415)
         --shards N                    parallel queues (default 4)

@@ -1,4 +1,4 @@
-// `otlp2prw serve`: the OTLP/HTTP bridge as a command. Every flag can also come from the environment
+// `otlp2prw serve`: the OTLP/HTTP (and gRPC) bridge as a command. Every flag can also come from the environment
 // (OTLP2PRW_<FLAG_IN_UPPER_SNAKE_CASE>, e.g. OTLP2PRW_REMOTE_WRITE_URL) or from `--config file.json`
 // with the flag names as keys; the command line wins over the environment, which wins over the file.
 import { readFileSync } from 'node:fs';
@@ -16,6 +16,8 @@ import { UsageError, translationFlags, translationOptionsFrom } from './flags.js
 export const serveFlags = {
   config: { type: 'string' },
   listen: { type: 'string' },
+  'grpc-listen': { type: 'string' },
+  'no-grpc': { type: 'boolean' },
   'remote-write-url': { type: 'string' },
   'protobuf-message': { type: 'string' },
   shards: { type: 'string' },
@@ -48,6 +50,8 @@ type FlagValue = string | boolean | string[] | undefined;
 export interface ServeConfig {
   host: string;
   port: number;
+  /** OTLP/gRPC listener; undefined with --no-grpc. */
+  grpc: { host: string; port: number } | undefined;
   /** undefined: the embedded receiver. */
   remoteWriteUrl: string | undefined;
   forwarder: Omit<SenderForwarderOptions, 'url'>;
@@ -131,12 +135,12 @@ function optionalInteger(values: Record<string, FlagValue>, name: string): numbe
   return values[name] === undefined ? undefined : integer(values, name, 0);
 }
 
-function listen(value: FlagValue): { host: string; port: number } {
-  const text = typeof value === 'string' ? value : '127.0.0.1:4318';
+function listen(value: FlagValue, flag = 'listen', fallback = '127.0.0.1:4318'): { host: string; port: number } {
+  const text = typeof value === 'string' ? value : fallback;
   const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text);
-  if (match === null) throw new UsageError(`--listen must be host:port, not ${text}`);
+  if (match === null) throw new UsageError(`--${flag} must be host:port, not ${text}`);
   const port = Number(match[3]);
-  if (port > 65535) throw new UsageError(`--listen port must be 0-65535, not ${port}`);
+  if (port > 65535) throw new UsageError(`--${flag} port must be 0-65535, not ${port}`);
   return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
 }
 
@@ -155,6 +159,8 @@ function headers(value: FlagValue): Record<string, string> | undefined {
 export function resolveServeConfig(args: string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
   const values = mergedFlagValues(args, env);
   const { host, port } = listen(values.listen);
+  if (values['no-grpc'] === true && values['grpc-listen'] !== undefined) throw new UsageError('--grpc-listen and --no-grpc are exclusive');
+  const grpc = values['no-grpc'] === true ? undefined : listen(values['grpc-listen'], 'grpc-listen', '127.0.0.1:4317');
   const message = values['protobuf-message'];
   if (message !== undefined && message !== 'v2' && message !== 'v1') throw new UsageError(`--protobuf-message must be v2 or v1, not ${String(message)}`);
   const engine = values.engine ?? 'wasm';
@@ -200,6 +206,7 @@ export function resolveServeConfig(args: string[], env: NodeJS.ProcessEnv = proc
   return {
     host,
     port,
+    grpc,
     remoteWriteUrl,
     forwarder,
     builder: { engine, ...translationOptionsFrom(values) },
@@ -240,6 +247,7 @@ async function run(config: ServeConfig, logger: Logger): Promise<void> {
   const bridge = await startBridge({
     host: config.host,
     port: config.port,
+    grpc: config.grpc,
     forwarder,
     builder: config.builder,
     maxBodyBytes: config.maxBodyBytes,
@@ -252,6 +260,7 @@ async function run(config: ServeConfig, logger: Logger): Promise<void> {
   });
   logger.info('otlp2prw bridge started', {
     otlp_http: `${bridge.url}${METRICS_PATH}`,
+    otlp_grpc: bridge.grpcAddress ?? 'off',
     remote_write: forwarder.target,
     receiver: embedded === undefined ? 'remote' : 'embedded (logs what arrives; set --remote-write-url to send to Prometheus)',
     protobuf_message: config.forwarder.protobufMessage ?? 'v2 (RW1 fallback on 415)',

@@ -4,7 +4,8 @@ import { WireError, WireErrorCode } from './errors.js';
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, I32: 5 } as const;
 
 const TWO_POW_32 = 4294967296;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the string (Go keeps it), not a byte-order mark to strip.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * A bounds-checked protobuf reader over one byte array. Message decoders loop

@@ -5,6 +5,7 @@ import type { FailedOutcome, ProtobufMessage, RemoteWriteRequest, SendOutcome, W
 import { reencodeAsV1, splitInHalves } from './reencode.js';
 import { readBodyPrefix, writtenCounts } from './response.js';
 import { type ClientTelemetry, TelemetryRecorder, telemetryToText } from './telemetry.js';
+import { type FetchTransport, type TlsOptions, checkTransportOptions, loadNodeTransport } from './transport.js';
 import { OTLP2PRW_VERSION } from './version.js';
 
 export interface RemoteWriteLogger {
@@ -26,9 +27,31 @@ export interface RemoteWriteClientOptions extends AuthOptions {
   retry?: RetryOptions;
   /** Default `otlp2prw/<version>`. RW2 spec P10: `<name>/<version>`. */
   userAgent?: string;
-  /** Default globalThis.fetch. */
+  /**
+   * TLS toward an https: receiver: a private CA, a client certificate (mutual TLS), no verification,
+   * another server name. Node only (undici, loaded on first send); in browsers a RemoteWriteConfigError.
+   */
+  tls?: TlsOptions;
+  /**
+   * An HTTP proxy, `http://[user:password@]host:port`, tunnelled through with CONNECT for http: and
+   * https: receivers alike. Node only (undici, loaded on first send); in browsers a RemoteWriteConfigError.
+   */
+  proxyUrl?: string;
+  /**
+   * In browsers, a 2xx answered cross-origin (`response.type === 'cors'`) whose `*-Written` headers are
+   * not readable because the receiver does not list them in `Access-Control-Expose-Headers`: true reads
+   * it as everything written; false (default) treats it as a 2xx without those headers (RW2 spec R5: a
+   * 1.x receiver) and falls back to RW1, which such a receiver accepts too. Either way the client warns
+   * once. Has no effect outside browsers, nor when any `*-Written` header is readable.
+   */
+  assumeWrittenWhenHeadersHidden?: boolean;
+  /** Default globalThis.fetch. Not with `tls` or `proxyUrl` (they bring undici's fetch). */
   fetch?: typeof globalThis.fetch;
-  /** An undici Dispatcher (Agent, ProxyAgent: TLS options, proxies, connection limits), handed to Node's fetch as is. */
+  /**
+   * An undici Dispatcher (Agent, ProxyAgent, connection limits), handed to fetch as is. Node's global
+   * fetch accepts only a dispatcher of a compatible undici version: pass undici's `fetch` along with it.
+   * Not with `tls` or `proxyUrl`.
+   */
   dispatcher?: unknown;
   /** Where partial writes, rejections, failures and the fallback are reported (error bodies as is). Default: silent. */
   logger?: RemoteWriteLogger;
@@ -74,8 +97,13 @@ export class RemoteWriteClient {
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly retry: ResolvedRetryOptions;
-  private readonly fetchImpl: typeof globalThis.fetch;
+  /** undefined until the Node transport (`tls`, `proxyUrl`) has loaded, at the first send. */
+  private fetchImpl: typeof globalThis.fetch | undefined;
   private readonly dispatcher: unknown;
+  private transport: Promise<FetchTransport> | undefined;
+  private readonly loadTransport: (() => Promise<FetchTransport>) | undefined;
+  private readonly assumeWrittenWhenHeadersHidden: boolean;
+  private warnedHiddenHeaders = false;
   private readonly logger: RemoteWriteLogger | undefined;
   private readonly random: () => number;
   private readonly recorder = new TelemetryRecorder();
@@ -103,10 +131,16 @@ export class RemoteWriteClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     if (!(this.timeoutMs > 0)) throw new RemoteWriteConfigError('timeoutMs', `must be > 0, got ${String(options.timeoutMs)}`);
     this.retry = resolveRetryOptions(options.retry);
-    const fetchImpl = options.fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== 'function') throw new RemoteWriteConfigError('fetch', 'no fetch implementation (pass one)');
-    this.fetchImpl = fetchImpl;
+    if (checkTransportOptions(options)) {
+      const { tls, proxyUrl } = options;
+      this.loadTransport = () => loadNodeTransport(tls, proxyUrl);
+    } else {
+      const fetchImpl = options.fetch ?? globalThis.fetch;
+      if (typeof fetchImpl !== 'function') throw new RemoteWriteConfigError('fetch', 'no fetch implementation (pass one)');
+      this.fetchImpl = fetchImpl;
+    }
     this.dispatcher = options.dispatcher;
+    this.assumeWrittenWhenHeadersHidden = options.assumeWrittenWhenHeadersHidden ?? false;
     this.logger = options.logger;
     this.random = options.random ?? Math.random;
   }
@@ -119,11 +153,24 @@ export class RemoteWriteClient {
   /**
    * Sends one request (RW2 bodies are turned into RW1 when the client sends RW1). Resolves with the
    * outcome; rejects only for a programming error (e.g. a body that does not decode when it must be
-   * re-encoded).
+   * re-encoded; a `tls` certificate that does not load: RemoteWriteConfigError).
    */
   async send(request: RemoteWriteRequest, options: SendOptions = {}): Promise<SendOutcome> {
+    if (this.fetchImpl === undefined && this.loadTransport) {
+      this.transport ??= this.loadTransport();
+      this.fetchImpl = (await this.transport).fetch;
+    }
     const context: SendContext = { startMs: Date.now(), attempts: 0, signal: options.signal };
     return this.sendWithSplit(request, context, true);
+  }
+
+  /** Closes the connections of the transport the client made for `tls` / `proxyUrl` (nothing else to close). */
+  async close(): Promise<void> {
+    const transport = this.transport;
+    this.transport = undefined;
+    if (!transport) return;
+    this.fetchImpl = undefined; // a later send opens a new one
+    await (await transport.catch(() => undefined))?.close();
   }
 
   /** Counters since construction (a copy). */
@@ -191,7 +238,7 @@ export class RemoteWriteClient {
       let retryAfterMs: number | undefined;
       if (attempt.type === 'response') {
         const { status, body } = attempt;
-        if (status >= 200 && status < 300) return this.written(request, attempt.headers, status, base());
+        if (status >= 200 && status < 300) return this.written(request, attempt.headers, attempt.crossOrigin, status, base());
         if (status === 415) return { type: 'unsupported', status, body };
         if (status === 413) return { type: 'too-large', status, body };
         const retriable = status >= 500 || (status === 429 && this.retry.retryOnRateLimit);
@@ -229,36 +276,37 @@ export class RemoteWriteClient {
     }
   }
 
-  private written(request: RemoteWriteRequest, headers: Headers, status: number, base: Omit<WrittenOutcome, 'kind' | 'status' | 'samplesWritten' | 'histogramsWritten' | 'exemplarsWritten' | 'partial'>): AttemptResult {
+  private written(
+    request: RemoteWriteRequest,
+    headers: Headers,
+    crossOrigin: boolean,
+    status: number,
+    base: Omit<WrittenOutcome, 'kind' | 'status' | 'samplesWritten' | 'histogramsWritten' | 'exemplarsWritten' | 'partial'>,
+  ): AttemptResult {
     const counts = writtenCounts(headers);
     const none = counts.samples === undefined && counts.histograms === undefined && counts.exemplars === undefined;
-    let outcome: WrittenOutcome;
-    if (base.protobufMessage === 'v2') {
-      // RW2 spec R5: a 2xx to RW2 with none of the three headers SHOULD be treated as 415 (a 1.x
-      // receiver decoded an empty request and dropped everything). Unless nothing was sent at all.
-      if (none && request.samples + request.histograms + request.exemplars > 0) return { type: 'unsupported', status, body: '' };
-      // R4: on 2xx a missing header CAN be read as 0 written for that kind.
-      outcome = {
-        kind: 'written',
-        status,
-        samplesWritten: counts.samples ?? 0,
-        histogramsWritten: counts.histograms ?? 0,
-        exemplarsWritten: counts.exemplars ?? 0,
-        partial: false,
-        ...base,
-      };
-    } else {
-      // R4: for RW1 a missing header MUST NOT be read as 0 (1.x receivers do not send them).
-      outcome = {
-        kind: 'written',
-        status,
-        samplesWritten: counts.samples ?? request.samples,
-        histogramsWritten: counts.histograms ?? request.histograms,
-        exemplarsWritten: counts.exemplars ?? request.exemplars,
-        partial: false,
-        ...base,
-      };
+    if (base.protobufMessage === 'v2' && none && request.samples + request.histograms + request.exemplars > 0) {
+      // RW2 spec R5: a 2xx to RW2 with none of the three headers SHOULD be treated as 415 (a 1.x receiver
+      // decoded an empty request and dropped everything). Unless nothing was sent at all.
+      if (!crossOrigin) return { type: 'unsupported', status, body: '' };
+      // Cross-origin in a browser, headers the receiver does not expose (CORS) read as absent: a 1.x
+      // receiver and a 2.0 one exposing nothing look alike. The default stays R5's fallback, which loses
+      // nothing either way (a 2.0 receiver accepts RW1 too); the option trusts the 2xx instead.
+      this.warnHiddenHeaders();
+      if (!this.assumeWrittenWhenHeadersHidden) return { type: 'unsupported', status, body: '' };
     }
+    // A count that is absent for RW1 (1.x receivers do not send them: R4 says MUST NOT read 0) or not
+    // exposed cross-origin is unknown, taken as everything sent; an absent RW2 count is 0 (R4: CAN be).
+    const unknownMeansSent = base.protobufMessage === 'v1' || crossOrigin;
+    const outcome: WrittenOutcome = {
+      kind: 'written',
+      status,
+      samplesWritten: counts.samples ?? (unknownMeansSent ? request.samples : 0),
+      histogramsWritten: counts.histograms ?? (unknownMeansSent ? request.histograms : 0),
+      exemplarsWritten: counts.exemplars ?? (unknownMeansSent ? request.exemplars : 0),
+      partial: false,
+      ...base,
+    };
     outcome.partial =
       outcome.samplesWritten < request.samples || outcome.histogramsWritten < request.histograms || outcome.exemplarsWritten < request.exemplars;
     this.finish(
@@ -272,6 +320,18 @@ export class RemoteWriteClient {
     return { type: 'outcome', outcome };
   }
 
+  private warnHiddenHeaders(): void {
+    if (this.warnedHiddenHeaders) return;
+    this.warnedHiddenHeaders = true;
+    this.logger?.warn(
+      `otlp2prw: ${this.url} answered a Remote-Write 2.0 request cross-origin without readable X-Prometheus-Remote-Write-*-Written headers: ` +
+        'the receiver must list them in Access-Control-Expose-Headers; ' +
+        (this.assumeWrittenWhenHeadersHidden
+          ? 'taking every 2xx as fully written (assumeWrittenWhenHeadersHidden), partial writes go unnoticed'
+          : 'until then such a 2xx counts as a 1.x receiver, and the client falls back to Remote-Write 1.0 (or set assumeWrittenWhenHeadersHidden)'),
+    );
+  }
+
   private finish(request: RemoteWriteRequest, outcome: SendOutcome, warning: string | undefined): void {
     this.recorder.outcome(request, outcome);
     if (warning) this.logger?.warn(`otlp2prw: ${this.url}: ${warning}`);
@@ -282,7 +342,7 @@ export class RemoteWriteClient {
     request: RemoteWriteRequest,
     retry: number,
     signal: AbortSignal | undefined,
-  ): Promise<{ type: 'response'; status: number; headers: Headers; body: string } | { type: 'network' | 'timeout' | 'aborted'; error: string }> {
+  ): Promise<{ type: 'response'; status: number; headers: Headers; crossOrigin: boolean; body: string } | { type: 'network' | 'timeout' | 'aborted'; error: string }> {
     const message = request.protobufMessage ?? 'v2';
     const headers: Record<string, string> = { ...this.headers, ...messageHeaders(message) };
     // Prometheus's client sends the retry number; receivers may log it.
@@ -301,12 +361,15 @@ export class RemoteWriteClient {
     if (this.dispatcher !== undefined) init.dispatcher = this.dispatcher;
     let status: number | undefined;
     try {
-      const response = await this.fetchImpl(this.url, init);
+      // Called as a plain function: browsers throw "Illegal invocation" for window.fetch called as a method of another object.
+      const fetch = this.fetchImpl as typeof globalThis.fetch;
+      const response = await fetch(this.url, init);
       status = response.status;
       // RW2 spec R1: a 2xx body is reserved and ignored (read to its end so the connection can be reused).
       const body = status >= 200 && status < 300 ? (await response.arrayBuffer(), '') : await readBodyPrefix(response);
       this.recorder.attempt(String(status), request.body.length, (performance.now() - started) / 1000);
-      return { type: 'response', status, headers: response.headers, body };
+      // A cross-origin response in a browser shows only the headers the receiver exposes (CORS).
+      return { type: 'response', status, headers: response.headers, crossOrigin: response.type === 'cors', body };
     } catch (error) {
       const type = timedOut ? 'timeout' : signal?.aborted ? 'aborted' : 'network';
       this.recorder.attempt(type === 'network' ? 'network_error' : type, request.body.length, (performance.now() - started) / 1000);

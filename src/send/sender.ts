@@ -46,11 +46,14 @@ export class RemoteWriteSender {
   private readonly builderOptions: BuilderOptions | undefined;
   private builder: V2WriteRequestBuilder | undefined;
   private closed = false;
+  /** Made from the options here (not passed in): then close() closes its connections too. */
+  private readonly ownsClient: boolean;
 
   constructor(options: RemoteWriteSenderOptions) {
     if (options.client) this.client = options.client;
     else if (options.url !== undefined) this.client = new RemoteWriteClient(options as RemoteWriteClientOptions);
     else throw new RemoteWriteConfigError('url', 'is required (or pass a client)');
+    this.ownsClient = !options.client;
     this.shards = options.shards ?? 1;
     this.maxSeriesPerRequest = options.maxSeriesPerRequest ?? 2000;
     this.maxBatchBytes = options.maxBatchBytes ?? 2 * 1024 * 1024;
@@ -98,6 +101,7 @@ export class RemoteWriteSender {
   async close(): Promise<void> {
     this.closed = true;
     await this.queue.flush();
+    if (this.ownsClient) await this.client.close();
   }
 
   telemetry(): SenderTelemetry {

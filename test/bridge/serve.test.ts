@@ -17,7 +17,7 @@ describe('otlp2prw serve (child process)', () => {
   it('logs where it listens and sends, and on SIGTERM stops accepting, drains the queue and exits 0', async () => {
     const receiver = await startFakeReceiver();
     receiver.delayMs = 300;
-    const child = spawn(process.execPath, [MAIN, 'serve', '--listen', '127.0.0.1:0', '--remote-write-url', receiver.url, '--shards', '1', '--log-format', 'json'], {
+    const child = spawn(process.execPath, [MAIN, 'serve', '--listen', '127.0.0.1:0', '--grpc-listen', '127.0.0.1:0', '--remote-write-url', receiver.url, '--shards', '1', '--log-format', 'json'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const lines: Array<Record<string, string>> = [];
@@ -34,6 +34,7 @@ describe('otlp2prw serve (child process)', () => {
       const started = lines.find((line) => line.msg === 'otlp2prw bridge started') as Record<string, string>;
       expect(started.remote_write).toBe(receiver.url);
       expect(started.otlp_http).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/metrics$/);
+      expect(started.otlp_grpc).toMatch(/^127\.0\.0\.1:\d+$/);
       for (let i = 0; i < 3; i++) {
         const body = new Uint8Array(encodeOtlp(exportRequest(resourceMetrics({ 'service.name': `drain-${i}` }, [{ metrics: [gauge({ name: 'g' }, [{ value: i, timeMs: Date.now() }])] }]))));
         const response = await fetch(started.otlp_http, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body });
@@ -98,9 +99,18 @@ describe('serve configuration: flags over environment over --config file', () =>
     expect(config.forwarder.tenant).toBe('team-a');
   });
 
-  it('defaults: 127.0.0.1:4318, embedded receiver, 16 MiB bodies', () => {
+  it('defaults: 127.0.0.1:4318, OTLP/gRPC on 127.0.0.1:4317, embedded receiver, 16 MiB bodies', () => {
     const config = resolveServeConfig([], {});
     expect([config.host, config.port, config.remoteWriteUrl, config.maxBodyBytes]).toEqual(['127.0.0.1', 4318, undefined, 16 << 20]);
+    expect(config.grpc).toEqual({ host: '127.0.0.1', port: 4317 });
+  });
+
+  it('--grpc-listen moves the gRPC listener, --no-grpc (or OTLP2PRW_NO_GRPC=true) turns it off', () => {
+    expect(resolveServeConfig(['--grpc-listen', '[::]:14317'], {}).grpc).toEqual({ host: '::', port: 14317 });
+    expect(resolveServeConfig(['--no-grpc'], {}).grpc).toBeUndefined();
+    expect(resolveServeConfig([], { OTLP2PRW_NO_GRPC: 'true' }).grpc).toBeUndefined();
+    expect(() => resolveServeConfig(['--no-grpc', '--grpc-listen', ':4317'], {})).toThrow('--grpc-listen and --no-grpc are exclusive');
+    expect(() => resolveServeConfig(['--grpc-listen', '4317'], {})).toThrow('--grpc-listen must be host:port, not 4317');
   });
 
   it('refuses unknown config keys, reserved headers and bad values as usage errors', () => {

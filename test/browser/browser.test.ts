@@ -50,7 +50,16 @@ interface Conversion {
 
 interface Received {
   headers: IncomingHttpHeaders;
+  message: 'v2' | 'v1';
   series: number;
+  samples: number;
+  histograms: number;
+}
+
+interface SendResult {
+  outcomes: Array<Record<string, unknown>>;
+  warnings: string[];
+  requests: Array<{ samples: number; histograms: number; exemplars: number; series: number }>;
 }
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -67,6 +76,9 @@ describe.skipIf(!chromiumPresent)('browser entry in headless Chromium (examples/
   let pageUrl: string;
   let receiver: Server;
   let writeUrl: string;
+  /** The same receiver, but without Access-Control-Expose-Headers. */
+  let hidingReceiver: Server;
+  let hidingUrl: string;
   let browser: Browser;
   let page: Page;
   const received: Received[] = [];
@@ -75,20 +87,21 @@ describe.skipIf(!chromiumPresent)('browser entry in headless Chromium (examples/
     bundleDir = await mkdtemp(join(tmpdir(), 'otlp2prw-browser-'));
     await buildBrowserBundle({ outfile: join(bundleDir, 'otlp2prw.js') });
     ({ server: pageServer, url: pageUrl } = await startStaticServer({ port: 0, bundleDir }));
-    ({ server: receiver, url: writeUrl } = await startReceiver({
-      port: 0,
-      accept(body: Uint8Array, headers: IncomingHttpHeaders) {
-        const request = readWriteRequest(body);
-        received.push({ headers, series: request.timeseries.length });
-        let samples = 0;
-        let histograms = 0;
-        for (const series of request.timeseries) {
-          samples += series.samples.length;
-          histograms += series.histograms.length;
-        }
-        return { samples, histograms };
-      },
-    }));
+    const accept = (body: Uint8Array, headers: IncomingHttpHeaders) => {
+      const message = String(headers['content-type']).includes('proto=io.prometheus.write.v2.Request') ? 'v2' : 'v1';
+      const request = readWriteRequest(body, { protobufMessage: message });
+      let samples = 0;
+      let histograms = 0;
+      for (const series of request.timeseries) {
+        samples += series.samples.length;
+        histograms += series.histograms.length;
+      }
+      received.push({ headers, message, series: request.timeseries.length, samples, histograms });
+      return { samples, histograms };
+    };
+    ({ server: receiver, url: writeUrl } = await startReceiver({ port: 0, accept }));
+    ({ server: hidingReceiver, url: hidingUrl } = await startReceiver({ port: 0, accept, exposeWrittenHeaders: false }));
+    hidingUrl += 'api/v1/write';
     writeUrl += 'api/v1/write';
     // launch() gives every run a fresh, empty profile directory of its own (--user-data-dir).
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -104,6 +117,7 @@ describe.skipIf(!chromiumPresent)('browser entry in headless Chromium (examples/
     await browser?.close();
     await new Promise((resolve) => pageServer?.close(resolve));
     await new Promise((resolve) => receiver?.close(resolve));
+    await new Promise((resolve) => hidingReceiver?.close(resolve));
     if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
   });
 
@@ -128,18 +142,85 @@ describe.skipIf(!chromiumPresent)('browser entry in headless Chromium (examples/
     }
   }
 
-  it('POSTs the body cross-origin with the RW2 headers; the receiver decodes and accepts it', async () => {
-    const { options, text } = fixture('histograms-and-summary');
-    const { snappyHex, timeseries } = await convertInPage(text, 'wasm', options);
-    received.length = 0;
-    const response = await page.evaluate(
-      ([url, body]) => (window as unknown as { otlp2prw: { send(url: string, body: string): Promise<{ status: number; text: string }> } }).otlp2prw.send(url, body),
-      [writeUrl, snappyHex] as const,
+  const sendInPage = (url: string, text: string, options: object, clientOptions: object = {}): Promise<SendResult> =>
+    page.evaluate(
+      ([url, text, options, clientOptions]) =>
+        (
+          window as unknown as {
+            otlp2prw: { send(url: string, text: string, engine: string, options: object, clientOptions: object): Promise<SendResult> };
+          }
+        ).otlp2prw.send(url, text, 'wasm', options, clientOptions),
+      [url, text, options, clientOptions] as const,
     );
-    expect(response).toEqual({ status: 204, text: '' });
+
+  it('POSTs cross-origin with RemoteWriteClient; the receiver decodes it, and the exposed *-Written headers make the outcome written', async () => {
+    const { options, text } = fixture('histograms-and-summary');
+    const { timeseries } = await convertInPage(text, 'wasm', options);
+    received.length = 0;
+    const { outcomes, warnings, requests } = await sendInPage(writeUrl, text, options);
+    expect(requests).toHaveLength(1);
     expect(received).toHaveLength(1);
     expect(received[0].headers).toMatchObject(RW2_HEADERS);
-    expect(received[0].series).toBe(timeseries.length);
+    expect(received[0]).toMatchObject({ message: 'v2', series: timeseries.length, samples: requests[0].samples, histograms: requests[0].histograms });
+    expect(requests[0].samples + requests[0].histograms).toBeGreaterThan(0);
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        kind: 'written',
+        status: 204,
+        protobufMessage: 'v2',
+        samplesWritten: requests[0].samples,
+        histogramsWritten: requests[0].histograms,
+        exemplarsWritten: requests[0].exemplars,
+        partial: false,
+        attempts: 1,
+      }),
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('without Access-Control-Expose-Headers the counts are unknown: by default resent as RW1, with a warning naming the header', async () => {
+    const { options, text } = fixture('counter-gauge-target-info');
+    received.length = 0;
+    const { outcomes, warnings, requests } = await sendInPage(hidingUrl, text, options);
+    expect(received.map((r) => r.message)).toEqual(['v2', 'v1']);
+    expect(received[1].samples).toBe(requests[0].samples);
+    expect(outcomes).toEqual([expect.objectContaining({ kind: 'written', protobufMessage: 'v1', samplesWritten: requests[0].samples, partial: false, attempts: 2 })]);
+    expect(warnings.join('\n')).toMatch(/Access-Control-Expose-Headers/);
+  });
+
+  it('without Access-Control-Expose-Headers, assumeWrittenWhenHeadersHidden trusts the 2xx: one RW2 request, written as sent', async () => {
+    const { options, text } = fixture('counter-gauge-target-info');
+    received.length = 0;
+    const { outcomes, warnings, requests } = await sendInPage(hidingUrl, text, options, { assumeWrittenWhenHeadersHidden: true });
+    expect(received.map((r) => r.message)).toEqual(['v2']);
+    expect(outcomes).toEqual([expect.objectContaining({ kind: 'written', protobufMessage: 'v2', samplesWritten: requests[0].samples, partial: false, attempts: 1 })]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/Access-Control-Expose-Headers.*assumeWrittenWhenHeadersHidden/);
+  });
+
+  it('tls and proxyUrl throw RemoteWriteConfigError in the browser (no undici, no Node built-in is loaded)', async () => {
+    const requested: string[] = [];
+    const onRequest = (request: { url(): string }) => requested.push(request.url());
+    page.on('request', onRequest);
+    try {
+      const errors = await page.evaluate((url) => {
+        const { RemoteWriteClient } = (window as unknown as { otlp2prw: { RemoteWriteClient: new (options: object) => unknown } }).otlp2prw;
+        return [{ tls: { insecureSkipVerify: true } }, { proxyUrl: 'http://127.0.0.1:3128' }].map((options) => {
+          try {
+            new RemoteWriteClient({ url, ...options });
+            return 'no error';
+          } catch (error) {
+            const e = error as Error & { code?: string; option?: string };
+            return `${e.name} ${e.code} ${e.option}: ${e.message}`;
+          }
+        });
+      }, writeUrl);
+      expect(errors[0]).toMatch(/^RemoteWriteConfigError REMOTE_WRITE_CONFIG tls: tls: is not supported in browsers/);
+      expect(errors[1]).toMatch(/^RemoteWriteConfigError REMOTE_WRITE_CONFIG proxyUrl: proxyUrl: is not supported in browsers/);
+      expect(requested).toEqual([]);
+    } finally {
+      page.off('request', onRequest);
+    }
   });
 
   it('before ready(), a wasm builder throws naming ready(); the js engine builds but cannot compress', async () => {
@@ -184,8 +265,8 @@ describe.skipIf(!chromiumPresent)('browser entry in headless Chromium (examples/
     await page.fill('#url', writeUrl);
     received.length = 0;
     await page.click('#send');
-    await page.waitForFunction(() => document.getElementById('send-status')?.textContent?.startsWith('HTTP'));
-    expect(await page.textContent('#send-status')).toBe('HTTP 204');
+    await page.waitForFunction(() => !document.getElementById('send-status')?.textContent?.startsWith('sending'));
+    expect(await page.textContent('#send-status')).toMatch(/^written: \d+ samples, \d+ histograms, 0 exemplars \(HTTP 204, Remote-Write 2\.0\)$/);
     expect(received).toHaveLength(1);
     const rows = await page.locator('#series tbody tr').count();
     expect(rows).toBe(received[0].series);
