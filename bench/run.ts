@@ -18,23 +18,49 @@
  * - encode/<engine>:     encode() again with the assembly cached: only the RW2 protobuf writer (symbols
  *                        copied from the engine's arena). assemble ~= (assemble+encode) - encode.
  * - snappy:              snappyCompress() of the RW2 bytes (snappy-wasm).
+ * Peers, on the same input (issue C):
+ * - naive:               bench/naive-pipeline.ts, what a TS developer would write first: protobufjs decode,
+ *                        translate with label objects, joined-label keys and a Map of symbols, protobufjs
+ *                        encode of RW2, snappy-wasm. OTLP bytes -> snappy RW2 bytes, like e2e.
+ * - otel-sdk/serialize:  the OTel JS SDK's ProtobufMetricsSerializer.serializeRequest on the same data as SDK
+ *                        ResourceMetrics (bench/sdk-resource-metrics.ts; one call per resource, summaries
+ *                        left out as the SDK has none): what an application already pays per OTLP export.
+ *                        Its rates count the points it serializes and the OTLP bytes it writes.
+ * - floor:               bench/floor.ts's allocation-free walk over the OTLP bytes (every field visited,
+ *                        data points counted) + snappyCompress() of otlp2prw's RW2 output: the least a
+ *                        converter can do.
  * Rates are per OTLP input data point (a histogram or summary point counts as one) and per byte of
  * OTLP input, whatever stage the row covers, so rows of one size compare directly.
  */
 
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { Bench, type Task } from 'tinybench';
-import { type EngineKind, V2WriteRequestBuilder, snappyCompress } from '../src/index.js';
+import { type EngineKind, V2WriteRequestBuilder, readWriteRequest, snappyCompress } from '../src/index.js';
+import { BENCHMARKS_FILE, readMemorySection } from './benchmarks-file.js';
+import { type ChartGroup, renderChart } from './chart.js';
+import { countDataPoints } from './floor.js';
+import { NaivePipeline } from './naive-pipeline.js';
+import { type SdkWorkload, toSdkResourceMetrics } from './sdk-resource-metrics.js';
+import { builderWasmMemoryBytes, probeWasmMemoryBytes } from './wasm-memory.js';
 import { type Workload, formatCount, makeWorkload } from './workload.js';
 
 const DEFAULT_SIZES = [1_000, 10_000, 100_000];
 const QUICK_SIZES = [1_000, 10_000];
 const ENGINES: EngineKind[] = ['wasm', 'js'];
-const BENCHMARKS_FILE = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+const CHART_FILE = fileURLToPath(new URL('../docs/benchmarks.svg', import.meta.url));
+/**
+ * The default limits (src/limits.ts) guard against untrusted input; the 100k workload's OTLP JSON (41 MB)
+ * is over the 32 MiB request cap, and 1M points over the series cap. Every builder here lifts them.
+ */
+const BENCH_LIMITS = { maxRequestBytes: Number.POSITIVE_INFINITY, maxSeries: Number.POSITIVE_INFINITY, maxSymbols: Number.POSITIVE_INFINITY };
+/** The rows compared in the summary and the chart, in that order. */
+const COMPARED = ['e2e/wasm', 'e2e/js', 'naive', 'otel-sdk/serialize', 'floor'];
 
 interface Args {
   quick: boolean;
@@ -80,6 +106,15 @@ interface OutputSizes {
   rw2Snappy: number;
   rw1Raw: number;
   rw1Snappy: number;
+  /** The wasm engine's WASM memory once the request is built (see bench/wasm-memory.ts). */
+  wasmMemory: number | undefined;
+  wasmMemoryHow: 'builder' | 'probe';
+  naiveSeries: number;
+  naiveRaw: number;
+  naiveSnappy: number;
+  /** OTLP protobuf the OTel SDK serializer writes for the workload (summaries left out). */
+  sdkOtlpBytes: number;
+  sdkPoints: number;
 }
 
 interface Row {
@@ -91,12 +126,16 @@ interface Row {
   outputBytes: number | undefined;
   /** RW series the workload becomes (a classic histogram point becomes buckets + 2 series). */
   series: number;
+  /** Data points the row's rates count: the workload's, but fewer for the SDK (no summaries). */
+  points: number;
+  /** process.memoryUsage().rss when the case completed (its builder still alive). */
+  rssAfter: number | undefined;
   task: Task;
 }
 
 function measureOutputs(workload: Workload, checkJson: boolean): OutputSizes {
   // One filled builder at a time: at 100k points each holds hundreds of MB.
-  let builder = new V2WriteRequestBuilder({ engine: 'wasm' }).add(workload.otlpBytes);
+  let builder = new V2WriteRequestBuilder({ engine: 'wasm', limits: BENCH_LIMITS }).add(workload.otlpBytes);
   const wasm = builder.encode();
   const stats = builder.stats;
   const sizes = {
@@ -108,16 +147,46 @@ function measureOutputs(workload: Workload, checkJson: boolean): OutputSizes {
     rw2Snappy: builder.encodeSnappy().length,
     rw1Raw: builder.encodeV1().length,
     rw1Snappy: builder.encodeV1Snappy().length,
+    ...wasmMemory(builder, wasm),
+    ...naiveOutputs(workload),
+    ...sdkOutputs(workload),
   };
-  builder = new V2WriteRequestBuilder({ engine: 'js' }).add(workload.otlpBytes);
+  builder = new V2WriteRequestBuilder({ engine: 'js', limits: BENCH_LIMITS }).add(workload.otlpBytes);
   const js = builder.encode();
   // A benchmark of two engines that disagree would compare different work: say so loudly.
   if (!equalBytes(wasm, js)) console.warn(`!! ${workload.name}: wasm and js engines produce different RW2 bytes`);
   if (checkJson) {
-    builder = new V2WriteRequestBuilder({ engine: 'js' }).add(workload.otlpJson);
+    builder = new V2WriteRequestBuilder({ engine: 'js', limits: BENCH_LIMITS }).add(workload.otlpJson);
     if (!equalBytes(js, builder.encode())) console.warn(`!! ${workload.name}: OTLP protobuf and JSON inputs produce different RW2 bytes`);
   }
   return sizes;
+}
+
+function wasmMemory(builder: V2WriteRequestBuilder, rw2: Uint8Array): Pick<OutputSizes, 'wasmMemory' | 'wasmMemoryHow'> {
+  const fromBuilder = builderWasmMemoryBytes(builder);
+  if (fromBuilder !== undefined) return { wasmMemory: fromBuilder, wasmMemoryHow: 'builder' };
+  return { wasmMemory: probeWasmMemoryBytes(rw2), wasmMemoryHow: 'probe' };
+}
+
+/** The naive pipeline's output, checked to be a valid RW2 request (readWriteRequest validates). */
+function naiveOutputs(workload: Workload): Pick<OutputSizes, 'naiveSeries' | 'naiveRaw' | 'naiveSnappy'> {
+  const naive = new NaivePipeline();
+  const raw = naive.encode(workload.otlpBytes);
+  const snappy = naive.convert(workload.otlpBytes);
+  return { naiveSeries: readWriteRequest(snappy, { maxDecompressedBytes: Number.POSITIVE_INFINITY }).timeseries.length, naiveRaw: raw.length, naiveSnappy: snappy.length };
+}
+
+function sdkOutputs(workload: Workload): Pick<OutputSizes, 'sdkOtlpBytes' | 'sdkPoints'> {
+  const sdk = toSdkResourceMetrics(workload.otlpBytes);
+  let bytes = 0;
+  let points = 0;
+  for (const resourceMetrics of sdk.resourceMetrics) {
+    const otlp = ProtobufMetricsSerializer.serializeRequest(resourceMetrics) ?? new Uint8Array(0);
+    bytes += otlp.length;
+    points += countDataPoints(otlp);
+  }
+  if (points !== sdk.points) console.warn(`!! ${workload.name}: the SDK serializer wrote ${points} data points of ${sdk.points}`);
+  return { sdkOtlpBytes: bytes, sdkPoints: points };
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -133,35 +202,48 @@ function addCases(bench: Bench, workload: Workload, outputs: OutputSizes, filter
   const rows: Row[] = [];
   const size = formatCount(workload.points);
   const bytes = workload.otlpBytes;
-  const add = (stage: string, inputBytes: number, outputBytes: number | undefined, fn: () => unknown, prepare: () => void, release: () => void): void => {
+  const add = (
+    stage: string,
+    inputBytes: number,
+    outputBytes: number | undefined,
+    fn: () => unknown,
+    prepare: () => void,
+    release: () => void,
+    points = workload.points,
+  ): void => {
     const name = `${size}/${stage}`;
     if (filter && !filter.test(name)) return;
+    const row: Row = { name, workload, inputBytes, outputBytes, series: outputs.series, points, rssAfter: undefined, task: undefined as unknown as Task };
     bench.add(name, fn, {
       beforeAll: () => {
         collectGarbage();
         prepare();
       },
-      afterAll: release,
+      afterAll: () => {
+        row.rssAfter = process.memoryUsage().rss;
+        release();
+      },
     });
-    rows.push({ name, workload, inputBytes, outputBytes, series: outputs.series, task: bench.getTask(name) as Task });
+    row.task = bench.getTask(name) as Task;
+    rows.push(row);
   };
   let builder: V2WriteRequestBuilder | undefined;
   const release = () => {
     builder = undefined;
   };
   const filled = (engine: EngineKind) => () => {
-    builder = new V2WriteRequestBuilder({ engine }).add(bytes);
+    builder = new V2WriteRequestBuilder({ engine, limits: BENCH_LIMITS }).add(bytes);
   };
 
   for (const engine of ENGINES) {
     add(`e2e/${engine}`, bytes.length, outputs.rw2Snappy, () => builder!.reset().add(bytes).encodeSnappy(), () => {
-      builder = new V2WriteRequestBuilder({ engine });
+      builder = new V2WriteRequestBuilder({ engine, limits: BENCH_LIMITS });
     }, release);
   }
 
   // One builder per run of reset + add; which engine it has does not matter to add().
   const empty = () => {
-    builder = new V2WriteRequestBuilder();
+    builder = new V2WriteRequestBuilder({ limits: BENCH_LIMITS });
   };
   add('decode+translate/protobuf', bytes.length, undefined, () => builder!.reset().add(bytes), empty, release);
   // OTLP JSON here is ASCII, so its length in chars is its length in bytes.
@@ -177,11 +259,35 @@ function addCases(bench: Bench, workload: Workload, outputs: OutputSizes, filter
   }
 
   let encoded: Uint8Array | undefined;
-  add('snappy', bytes.length, outputs.rw2Snappy, () => snappyCompress(encoded!), () => {
-    encoded = new V2WriteRequestBuilder().add(bytes).encode();
-  }, () => {
+  const encodeOnce = () => {
+    encoded = new V2WriteRequestBuilder({ limits: BENCH_LIMITS }).add(bytes).encode();
+  };
+  const dropEncoded = () => {
     encoded = undefined;
+  };
+  add('snappy', bytes.length, outputs.rw2Snappy, () => snappyCompress(encoded!), encodeOnce, dropEncoded);
+
+  let naive: NaivePipeline | undefined;
+  add('naive', bytes.length, outputs.naiveSnappy, () => naive!.convert(bytes), () => {
+    naive = new NaivePipeline();
+  }, () => {
+    naive = undefined;
   });
+
+  // The SDK's objects are built once, outside the clock: an application holds them anyway.
+  let sdk: SdkWorkload | undefined;
+  add('otel-sdk/serialize', outputs.sdkOtlpBytes, outputs.sdkOtlpBytes, () => {
+    for (const resourceMetrics of sdk!.resourceMetrics) ProtobufMetricsSerializer.serializeRequest(resourceMetrics);
+  }, () => {
+    sdk = toSdkResourceMetrics(bytes);
+  }, () => {
+    sdk = undefined;
+  }, outputs.sdkPoints);
+
+  add('floor', bytes.length, outputs.rw2Snappy, () => {
+    if (countDataPoints(bytes) !== workload.points) throw new Error('floor: wrong data point count');
+    return snappyCompress(encoded!);
+  }, encodeOnce, dropEncoded);
   return rows;
 }
 
@@ -200,7 +306,7 @@ function measureInit(): Record<EngineKind, number> {
   const init = {} as Record<EngineKind, number>;
   for (const engine of ENGINES) {
     const start = performance.now();
-    new V2WriteRequestBuilder({ engine }).add(new Uint8Array(0)).encode();
+    new V2WriteRequestBuilder({ engine, limits: BENCH_LIMITS }).add(new Uint8Array(0)).encode();
     init[engine] = performance.now() - start;
   }
   return init;
@@ -229,22 +335,22 @@ function formatBytes(count: number): string {
 
 function rowsTable(rows: Row[]): string {
   const lines = [
-    '| case | median | ±rme | samples | data points/s | ns/data point | ns/series out | MB/s OTLP in | output |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| case | median | ±rme | samples | data points/s | ns/data point | ns/series out | MB/s OTLP in | output | RSS after |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const row of rows) {
     const result = row.task.result;
     if (result.state !== 'completed') {
-      lines.push(`| ${row.name} | ${result.state === 'errored' ? `error: ${result.error.message}` : result.state} | | | | | | | |`);
+      lines.push(`| ${row.name} | ${result.state === 'errored' ? `error: ${result.error.message}` : result.state} | | | | | | | | |`);
       continue;
     }
     const medianMs = result.latency.p50;
     const seconds = medianMs / 1000;
-    const points = row.workload.points;
+    const points = row.points;
     lines.push(
       `| ${row.name} | ${formatDuration(medianMs)} | ${result.latency.rme.toFixed(1)}% | ${result.latency.samplesCount} | ` +
         `${formatRate(points / seconds)} | ${((medianMs * 1e6) / points).toFixed(0)} | ${((medianMs * 1e6) / row.series).toFixed(0)} | ${(row.inputBytes / 1e6 / seconds).toFixed(1)} | ` +
-        `${row.outputBytes === undefined ? '' : formatBytes(row.outputBytes)} |`,
+        `${row.outputBytes === undefined ? '' : formatBytes(row.outputBytes)} | ${row.rssAfter === undefined ? '' : formatBytes(row.rssAfter)} |`,
     );
   }
   return lines.join('\n');
@@ -255,6 +361,10 @@ function workloadTable(workloads: Array<{ workload: Workload; outputs: OutputSiz
     '| workload | resources | scopes | metrics | OTLP protobuf | OTLP JSON | series | samples | histograms | dropped points | RW2 raw | RW2 snappy | RW1 raw | RW1 snappy |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|',
   ];
+  const peers = [
+    '| workload | RW1 ÷ RW2 raw | RW1 ÷ RW2 snappy | naive series | naive RW2 raw | naive RW2 snappy | OTel SDK OTLP out (points) | WASM memory (wasm engine) |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
+  ];
   for (const { workload, outputs } of workloads) {
     const c = workload.composition;
     const dropped = Object.entries(outputs.droppedPoints).map(([reason, count]) => `${count} ${reason}`).join(', ') || '0';
@@ -263,8 +373,62 @@ function workloadTable(workloads: Array<{ workload: Workload; outputs: OutputSiz
         `${outputs.series} | ${outputs.samples} | ${outputs.histograms} | ${dropped} | ${formatBytes(outputs.rw2Raw)} | ` +
         `${formatBytes(outputs.rw2Snappy)} | ${formatBytes(outputs.rw1Raw)} | ${formatBytes(outputs.rw1Snappy)} |`,
     );
+    peers.push(
+      `| ${workload.name} | ${(outputs.rw1Raw / outputs.rw2Raw).toFixed(2)}× | ${(outputs.rw1Snappy / outputs.rw2Snappy).toFixed(2)}× | ${outputs.naiveSeries} | ` +
+        `${formatBytes(outputs.naiveRaw)} | ${formatBytes(outputs.naiveSnappy)} | ${formatBytes(outputs.sdkOtlpBytes)} (${outputs.sdkPoints}) | ` +
+        `${outputs.wasmMemory === undefined ? 'n/a' : `${formatBytes(outputs.wasmMemory)} (${outputs.wasmMemoryHow})`} |`,
+    );
   }
-  return lines.join('\n');
+  return `${lines.join('\n')}\n\n${peers.join('\n')}`;
+}
+
+/** Median ns per data point of each compared row, by workload name. */
+function comparedNsPerPoint(rows: Row[]): Map<string, Map<string, number>> {
+  const bySize = new Map<string, Map<string, number>>();
+  for (const row of rows) {
+    const stage = row.name.slice(row.name.indexOf('/') + 1);
+    if (!COMPARED.includes(stage) || row.task.result.state !== 'completed') continue;
+    const sizeMap = bySize.get(row.workload.name) ?? new Map<string, number>();
+    sizeMap.set(stage, (row.task.result.latency.p50 * 1e6) / row.points);
+    bySize.set(row.workload.name, sizeMap);
+  }
+  return bySize;
+}
+
+/** The issue C comparison: medians of the compared rows and the ratios between them. */
+function summaryTables(rows: Row[]): string {
+  const compared = rows.filter((row) => COMPARED.includes(row.name.slice(row.name.indexOf('/') + 1)));
+  const bySize = comparedNsPerPoint(rows);
+  const ratio = (sizeMap: Map<string, number>, slower: string, faster: string): string => {
+    const a = sizeMap.get(slower);
+    const b = sizeMap.get(faster);
+    return a === undefined || b === undefined ? '' : `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×`;
+  };
+  const ratios = [
+    '| workload | naive ÷ e2e/wasm | naive ÷ e2e/js | e2e/wasm ÷ floor | e2e/js ÷ floor | e2e/wasm ÷ e2e/js | e2e/js ÷ OTel SDK serialize |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const [name, sizeMap] of bySize) {
+    ratios.push(
+      `| ${name} | ${ratio(sizeMap, 'naive', 'e2e/wasm')} | ${ratio(sizeMap, 'naive', 'e2e/js')} | ${ratio(sizeMap, 'e2e/wasm', 'floor')} | ` +
+        `${ratio(sizeMap, 'e2e/js', 'floor')} | ${ratio(sizeMap, 'e2e/wasm', 'e2e/js')} | ${ratio(sizeMap, 'e2e/js', 'otel-sdk/serialize')} |`,
+    );
+  }
+  return [rowsTable(compared), '', 'Ratios of ns per data point (above 1: the first is slower):', '', ratios.join('\n')].join('\n');
+}
+
+function chartOf(rows: Row[], environment: string): string {
+  const groups: ChartGroup[] = [];
+  for (const [name, sizeMap] of comparedNsPerPoint(rows)) {
+    // The chart shows the sizes of issue C (10k and 100k), or whatever ran when neither did (--quick).
+    groups.push({ name, bars: COMPARED.filter((stage) => sizeMap.has(stage)).map((stage) => ({ label: stage, nsPerPoint: sizeMap.get(stage)! })) });
+  }
+  const shown = groups.filter((group) => group.name === 'otlp-10k' || group.name === 'otlp-100k');
+  return renderChart({
+    title: 'otlp2prw: OTLP protobuf -> snappy Remote-Write 2.0, per data point',
+    subtitle: `${new Date().toISOString().slice(0, 10)}; ${environment.replace(/;.*/, '')}`,
+    groups: shown.length > 0 ? shown : groups,
+  });
 }
 
 function compositionTable(workloads: Workload[]): string {
@@ -329,7 +493,7 @@ async function main(): Promise<void> {
     `load average ${loadBefore.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end`;
   const memory = `Peak RSS: ${formatBytes(peakRss)} sampled with process.memoryUsage() after each case; process.resourceUsage().maxRSS ${formatBytes(maxRss)} (includes generating the workloads).`;
   const initLine = `First builder per engine (WASM compile included): wasm ${formatDuration(init.wasm)}, js ${formatDuration(init.js)}.`;
-  console.log(`\n${workloadTable(workloads)}\n\n${environment}\n${memory}\n${initLine}`);
+  console.log(`\n${summaryTables(rows)}\n\n${workloadTable(workloads)}\n\n${environment}\n${memory}\n${initLine}`);
 
   if (runKind === undefined) {
     console.error('\n(--filter or --sizes given: BENCHMARKS.md left as it was)');
@@ -349,7 +513,21 @@ async function main(): Promise<void> {
     'the engine, build and write RW2 (cache dropped with an empty addRequest); `encode` = RW2 writer only',
     '(assembly cached); `snappy` = snappyCompress of the RW2 bytes. Times are medians of tinybench samples;',
     'rates are per OTLP input data point and per OTLP input byte (JSON bytes for the json row), whatever the',
-    'stage. Output: RW2 snappy for e2e and snappy, RW2 uncompressed for assemble+encode and encode.',
+    'stage. Output: RW2 snappy for e2e, snappy and floor (ours), naive\'s own RW2 snappy for naive, OTLP protobuf',
+    'for otel-sdk/serialize, RW2 uncompressed for assemble+encode and encode. "RSS after": process RSS when the case',
+    'finished, its inputs and builder still alive.',
+    '## Summary: otlp2prw and its peers',
+    '',
+    '![ns per data point by pipeline](docs/benchmarks.svg)',
+    '',
+    '`e2e/<engine>`: OTLP bytes -> snappy RW2 bytes through the builder. `naive`: bench/naive-pipeline.ts, a peer',
+    '(protobufjs decode -> straightforward translation -> protobufjs encode -> snappy-wasm), same input and a',
+    'valid RW2 output of about the same series (see "Workloads"). `otel-sdk/serialize`: what the OTel JS SDK already',
+    'pays per export to serialize the same data to OTLP protobuf (no summaries: the SDK has none; rates per point',
+    'it serializes, MB/s of the OTLP it writes). `floor`: an allocation-free walk of the OTLP bytes + snappy of our',
+    'RW2 output, the least any converter does.',
+    '',
+    summaryTables(rows),
     '',
     ...rowsBySize(rows),
     '## Workloads and output sizes',
@@ -361,9 +539,13 @@ async function main(): Promise<void> {
     '',
     compositionTable(workloads.map((w) => w.workload)),
     '',
+    readMemorySection(),
+    '',
   ].join('\n');
   writeFileSync(BENCHMARKS_FILE, report);
-  console.error(`\nwrote ${BENCHMARKS_FILE}`);
+  mkdirSync(path.dirname(CHART_FILE), { recursive: true });
+  writeFileSync(CHART_FILE, chartOf(rows, environment));
+  console.error(`\nwrote ${BENCHMARKS_FILE} and ${CHART_FILE}`);
 }
 
 function rowsBySize(rows: Row[]): string[] {
