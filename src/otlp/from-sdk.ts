@@ -11,6 +11,7 @@ import { MAX_ANY_VALUE_DEPTH } from './decode-protobuf-common.js';
 import { OtlpDecodeError, OtlpErrorCode } from './errors.js';
 import type {
   AnyValue,
+  Exemplar,
   ExponentialBuckets,
   ExponentialHistogramDataPoint,
   ExportMetricsRequest,
@@ -150,15 +151,22 @@ class SdkReader {
       this.point = p;
       const point = points[p];
       result[p] = {
-        attributes: this.attributes(point.attributes),
-        startTimeMs: hrTimeToMillis(point.startTime),
-        timeMs: hrTimeToMillis(point.endTime),
-        flags: 0,
-        exemplars: [],
+        ...this.pointBase(point),
         value: asInt ? sfixed64(point.value) : point.value,
       };
     }
     return result;
+  }
+
+  /** What every point kind shares; the SDK has no flags and (2.x) no exemplars. */
+  private pointBase(point: DataPoint<unknown>) {
+    return {
+      attributes: this.attributes(point.attributes),
+      startTimeMs: hrTimeToMillis(point.startTime),
+      timeMs: hrTimeToMillis(point.endTime),
+      flags: 0,
+      exemplars: [] as Exemplar[],
+    };
   }
 
   private histogramPoints(points: DataPoint<Histogram>[]): HistogramDataPoint[] {
@@ -168,11 +176,7 @@ class SdkReader {
       const point = points[p];
       const histogram = point.value;
       result[p] = {
-        attributes: this.attributes(point.attributes),
-        startTimeMs: hrTimeToMillis(point.startTime),
-        timeMs: hrTimeToMillis(point.endTime),
-        flags: 0,
-        exemplars: [],
+        ...this.pointBase(point),
         count: fixed64(histogram.count),
         sum: histogram.sum,
         bucketCounts: counts(histogram.buckets.counts, fixed64),
@@ -191,11 +195,7 @@ class SdkReader {
       const point = points[p];
       const histogram = point.value;
       result[p] = {
-        attributes: this.attributes(point.attributes),
-        startTimeMs: hrTimeToMillis(point.startTime),
-        timeMs: hrTimeToMillis(point.endTime),
-        flags: 0,
-        exemplars: [],
+        ...this.pointBase(point),
         count: fixed64(histogram.count),
         sum: histogram.sum,
         scale: histogram.scale | 0,

@@ -14,7 +14,7 @@
 // Each has its own service.instance.id, so the four requests never write the same series.
 //
 // The receiver here is Debian's build (3.5.3 when this was written); the converter follows 3.14.0.
-// Where the two differ (see /work/shared/reference/prometheus-versions.md) the receiver does not
+// Where the two differ (see ../shared/reference/prometheus-versions.md) the receiver does not
 // care, because it stores what the RW2 request says; the comments at each vector say which 3.14
 // behaviour the request carries that an OTLP ingestion by 3.5.3 itself would not produce.
 //
