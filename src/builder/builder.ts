@@ -6,6 +6,7 @@ import type { ExportMetricsRequest } from '../otlp/model.js';
 import { ProtoWriter } from '../protobuf/writer.js';
 import { type MetricMetadataV1, type TimeSeriesV1, encodeWriteRequestV1 } from '../rw/encode-v1.js';
 import { type EncodeV2Options, encodeWriteRequestV2 } from '../rw/encode-v2.js';
+import { countPoints } from '../rw/count-points.js';
 import { snappyCompress } from '../rw/snappy.js';
 import type { Labels, TimeSeries, WriteRequest } from '../rw/types.js';
 import { type TranslationOptions, resolveTranslationOptions } from '../translate/options.js';
@@ -185,20 +186,9 @@ export class V2WriteRequestBuilder {
   }
 
   get stats(): BuilderStats {
-    let samples = 0;
-    let histograms = 0;
-    let exemplars = 0;
-    for (const record of this.series.records) {
-      samples += record.samples.length;
-      histograms += record.histograms.length;
-      exemplars += record.exemplars.length;
-    }
     return {
       requests: this.requests,
-      series: this.series.records.length,
-      samples,
-      histograms,
-      exemplars,
+      ...countPoints(this.series.records),
       symbols: this.built === undefined ? 0 : this.engine.size,
       dropped: structuredClone(this.series.drops),
     };
@@ -232,16 +222,8 @@ export class V2WriteRequestBuilder {
         emit(shard, records.slice(half));
         return;
       }
-      let samples = 0;
-      let histograms = 0;
-      let exemplars = 0;
-      for (const record of records) {
-        samples += record.samples.length;
-        histograms += record.histograms.length;
-        exemplars += record.exemplars.length;
-      }
       const body = compress ? snappyCompress(bytes) : bytes;
-      requests.push({ shard, protobufMessage: message, body, series: records.length, samples, histograms, exemplars });
+      requests.push({ shard, protobufMessage: message, body, ...countPoints(records) });
     };
     byShard.forEach((records, shard) => {
       for (let start = 0; start < records.length; start += Number.isFinite(maxSeries) ? maxSeries : records.length) {

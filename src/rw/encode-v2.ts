@@ -3,7 +3,7 @@ import type { ProtoWriter } from '../protobuf/writer.js';
 import { STALE_NAN_HIGH_BITS, STALE_NAN_LOW_BITS } from './types.js';
 import type { BucketSpan, Exemplar, Histogram, Sample, TimeSeries } from './types.js';
 
-/** Where symbol bytes come from: an engine's arena, or plain strings (see stringSymbols). */
+/** Where symbol bytes come from: a SymbolEngine's arena. */
 export interface SymbolBytes {
   readonly size: number;
   arena(): Uint8Array;
@@ -220,24 +220,4 @@ function writePackedDouble(writer: ProtoWriter, field: number, values: readonly 
   writer.tag(field, WireType.LEN);
   writer.varint32(values.length * 8);
   for (const value of values) writer.double(value);
-}
-
-/** Symbol bytes for a plain string array (re-encoding a decoded or hand-made request). */
-export function stringSymbols(symbols: readonly string[]): SymbolBytes {
-  const encoder = new TextEncoder();
-  const encoded = symbols.map((symbol) => encoder.encode(symbol));
-  const offsets: number[] = [];
-  let total = 0;
-  for (const bytes of encoded) {
-    offsets.push(total);
-    total += bytes.length;
-  }
-  const arena = new Uint8Array(total);
-  encoded.forEach((bytes, i) => arena.set(bytes, offsets[i]));
-  return {
-    size: symbols.length,
-    arena: () => arena,
-    offsetOf: (i) => offsets[i],
-    lengthOf: (i) => encoded[i].length,
-  };
 }

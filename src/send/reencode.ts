@@ -4,7 +4,9 @@
 // reset and reused.
 import { ProtoWriter } from '../protobuf/writer.js';
 import { type MetricMetadataV1, type TimeSeriesV1, encodeWriteRequestV1 } from '../rw/encode-v1.js';
-import { encodeWriteRequestV2, stringSymbols } from '../rw/encode-v2.js';
+import { JsSymbolEngine } from '../engine/js.js';
+import { countPoints } from '../rw/count-points.js';
+import { encodeWriteRequestV2 } from '../rw/encode-v2.js';
 import { type ReadWriteRequestV2, readWriteRequest } from '../rw/read.js';
 import { snappyCompress } from '../rw/snappy.js';
 import { type Labels, MetricType, type TimeSeries } from '../rw/types.js';
@@ -36,45 +38,24 @@ export function splitInHalves(request: RemoteWriteRequest): [RemoteWriteRequest,
         names.add(name).add(name.replace(SUFFIX, ''));
       }
       const metadata = decoded.metadata.filter((m) => names.has(m.metricFamilyName));
-      return { ...request, ...counts(part), body: writeV1(part, metadata) };
+      return { ...request, ...countPoints(part), body: writeV1(part, metadata) };
     }) as [RemoteWriteRequest, RemoteWriteRequest];
   }
   const decoded = readWriteRequest(request.body);
   const series = decoded.timeseries;
   if (series.length < 2) return undefined;
   const half = Math.ceil(series.length / 2);
-  return [series.slice(0, half), series.slice(half)].map((part) => ({ ...request, ...counts(part), body: encodeV2(decoded.symbols, part) })) as [
+  return [series.slice(0, half), series.slice(half)].map((part) => ({ ...request, ...countPoints(part), body: encodeV2(decoded.symbols, part) })) as [
     RemoteWriteRequest,
     RemoteWriteRequest,
   ];
 }
 
-function counts(series: ReadonlyArray<{ samples: readonly unknown[]; histograms: readonly unknown[]; exemplars: readonly unknown[] }>) {
-  let samples = 0;
-  let histograms = 0;
-  let exemplars = 0;
-  for (const s of series) {
-    samples += s.samples.length;
-    histograms += s.histograms.length;
-    exemplars += s.exemplars.length;
-  }
-  return { series: series.length, samples, histograms, exemplars };
-}
-
 /** RW2 series re-interned into a fresh symbols table holding only what they use ("" first). */
 function encodeV2(symbols: readonly string[], series: readonly TimeSeries[]): Uint8Array {
-  const table: string[] = [''];
-  const index = new Map<string, number>([['', 0]]);
-  const ref = (old: number): number => {
-    const text = symbols[old];
-    let found = index.get(text);
-    if (found === undefined) {
-      found = table.length;
-      table.push(text);
-      index.set(text, found);
-    }
-    return found;
-  };
+  // A slow path (413): the pure-TS engine re-interns what this half uses.
+  const engine = new JsSymbolEngine();
+  const ref = (old: number): number => engine.intern(symbols[old]);
   const remapped: TimeSeries[] = series.map((s) => ({
     labelsRefs: s.labelsRefs.map(ref),
     samples: s.samples,
@@ -83,7 +64,7 @@ function encodeV2(symbols: readonly string[], series: readonly TimeSeries[]): Ui
     metadata: { type: s.metadata.type, helpRef: ref(s.metadata.helpRef), unitRef: ref(s.metadata.unitRef) },
   }));
   const writer = new ProtoWriter(1024);
-  encodeWriteRequestV2(writer, stringSymbols(table), remapped);
+  encodeWriteRequestV2(writer, engine, remapped);
   return snappyCompress(writer.finish());
 }
 
