@@ -127,7 +127,8 @@ function main(argv: string[]): number {
     const message = error instanceof Error ? error.message : String(error);
     const isInputError = error instanceof Otlp2PrwError || error instanceof UsageError || error instanceof FileError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`otlp2prw: ${isInputError ? '' : 'internal error: '}${message.split('\n')[0]}\n`);
-    return error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+    const code = (error as { code?: string }).code;
+    return error instanceof UsageError || code === 'invalid_option' || code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
   }
 }
 

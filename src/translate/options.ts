@@ -1,3 +1,5 @@
+import { Otlp2PrwError } from '../errors.js';
+
 /**
  * Translation options. Names mirror the `otlp:` block of Prometheus's configuration (camelCased), so a
  * Prometheus user finds the same knobs; defaults are Prometheus 3.14.0's.
@@ -54,9 +56,41 @@ export type ResolvedTranslationOptions = Required<Omit<TranslationOptions, 'name
 
 const DEFAULT_LOOKBACK_DELTA_MS = 5 * 60 * 1000;
 
+const STRATEGIES: readonly TranslationStrategy[] = [
+  'UnderscoreEscapingWithSuffixes',
+  'UnderscoreEscapingWithoutSuffixes',
+  'NoUTF8EscapingWithSuffixes',
+  'NoTranslation',
+];
+
+/** A translation option that cannot work; messages follow Prometheus's config errors where it has one. */
+export class TranslationOptionError extends Otlp2PrwError {
+  constructor(message: string) {
+    super('invalid_option', message);
+  }
+}
+
 export function resolveTranslationOptions(options: TranslationOptions = {}): ResolvedTranslationOptions {
   if (options.lookbackDeltaMs !== undefined && !(options.lookbackDeltaMs >= 0 && Number.isFinite(options.lookbackDeltaMs))) {
-    throw new RangeError(`lookbackDeltaMs must be a non-negative number of milliseconds, not ${options.lookbackDeltaMs}`);
+    throw new TranslationOptionError(`lookbackDeltaMs must be a non-negative number of milliseconds, not ${options.lookbackDeltaMs}`);
+  }
+  if (options.translationStrategy !== undefined && !STRATEGIES.includes(options.translationStrategy)) {
+    throw new TranslationOptionError(`unsupported OTLP translation strategy ${JSON.stringify(options.translationStrategy)}`);
+  }
+  // Prometheus config/config.go OTLPConfig.UnmarshalYAML rules.
+  if (options.promoteAllResourceAttributes && (options.promoteResourceAttributes?.length ?? 0) > 0) {
+    throw new TranslationOptionError("'promote_all_resource_attributes' and 'promote_resource_attributes' cannot be configured simultaneously");
+  }
+  if (!options.promoteAllResourceAttributes && (options.ignoreResourceAttributes?.length ?? 0) > 0) {
+    throw new TranslationOptionError("'ignore_resource_attributes' cannot be configured unless 'promote_all_resource_attributes' is true");
+  }
+  for (const [name, list] of [
+    ['promote_resource_attributes', options.promoteResourceAttributes],
+    ['ignore_resource_attributes', options.ignoreResourceAttributes],
+  ] as const) {
+    for (const entry of list ?? []) {
+      if (entry.trim() === '') throw new TranslationOptionError(`invalid '${name}': empty OTel resource attribute`);
+    }
   }
   return {
     translationStrategy: options.translationStrategy ?? 'UnderscoreEscapingWithSuffixes',
