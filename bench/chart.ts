@@ -35,8 +35,9 @@ const COLORS = ['#1f77b4', '#6baed6', '#d62728', '#9467bd', '#7f7f7f', '#2ca02c'
 
 export function renderChart(chart: Chart): string {
   const values = chart.groups.flatMap((group) => group.bars.map((bar) => bar.nsPerPoint)).filter((value) => value > 0);
-  const minDecade = Math.floor(Math.log10(Math.min(...values, 10)));
-  const maxDecade = Math.ceil(Math.log10(Math.max(...values, 100)));
+  const minDecade = Math.floor(Math.log10(Math.min(...values)));
+  // At least one decade wide, even when every bar has the same value.
+  const maxDecade = Math.max(minDecade + 1, Math.ceil(Math.log10(Math.max(...values))));
   const plotWidth = WIDTH - LABEL_WIDTH - VALUE_WIDTH - 20;
   const x = (value: number) => LABEL_WIDTH + ((Math.log10(value) - minDecade) / (maxDecade - minDecade)) * plotWidth;
 

@@ -18,7 +18,7 @@ import { cpus, loadavg } from 'node:os';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { type EngineKind, V2WriteRequestBuilder } from '../src/index.js';
-import { writeMemorySection } from './benchmarks-file.js';
+import { writeSection } from './benchmarks-file.js';
 import { builderWasmMemoryBytes } from './wasm-memory.js';
 import { makeWorkload } from './workload.js';
 
@@ -187,7 +187,7 @@ function main(): void {
   ].join('\n');
   console.log(`\n${markdown}`);
   if (writes) {
-    writeMemorySection(markdown);
+    writeSection('bench/memory.ts', markdown);
     console.error('\nwrote the memory section of BENCHMARKS.md');
   } else console.error('\n(not the default run: BENCHMARKS.md left as it was)');
   if (steady.grew) process.exitCode = 1;

@@ -42,7 +42,7 @@ import { runInNewContext } from 'node:vm';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { Bench, type Task } from 'tinybench';
 import { type EngineKind, V2WriteRequestBuilder, readWriteRequest, snappyCompress } from '../src/index.js';
-import { BENCHMARKS_FILE, readMemorySection } from './benchmarks-file.js';
+import { BENCHMARKS_FILE, SECTION_OWNERS, readSection } from './benchmarks-file.js';
 import { type ChartGroup, renderChart } from './chart.js';
 import { countDataPoints } from './floor.js';
 import { NaivePipeline } from './naive-pipeline.js';
@@ -516,6 +516,7 @@ async function main(): Promise<void> {
     'stage. Output: RW2 snappy for e2e, snappy and floor (ours), naive\'s own RW2 snappy for naive, OTLP protobuf',
     'for otel-sdk/serialize, RW2 uncompressed for assemble+encode and encode. "RSS after": process RSS when the case',
     'finished, its inputs and builder still alive.',
+    '',
     '## Summary: otlp2prw and its peers',
     '',
     '![ns per data point by pipeline](docs/benchmarks.svg)',
@@ -539,7 +540,7 @@ async function main(): Promise<void> {
     '',
     compositionTable(workloads.map((w) => w.workload)),
     '',
-    readMemorySection(),
+    SECTION_OWNERS.map(readSection).join('\n\n'),
     '',
   ].join('\n');
   writeFileSync(BENCHMARKS_FILE, report);
