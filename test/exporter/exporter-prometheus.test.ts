@@ -1,13 +1,15 @@
 // PrometheusRemoteWriteExporter in a MeterProvider, writing to a real Prometheus 3 remote-write
 // receiver (RW2 only), then reading the series back with PromQL: counter, up-down counter, gauge,
 // classic and native (exponential) histograms, target_info. And a Prometheus that accepts only RW1
-// answers 415, which the exporter reports as a failed export.
+// answers 415: the built-in writer reports a failed export; with a RemoteWriteSender it falls back to RW1
+// (or sends RW1 when forced) and the series arrive.
 import type { ExportResult } from '@opentelemetry/core';
 import { ExportResultCode } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationType, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusRemoteWriteExporter, RemoteWriteSendErrorCode } from '../../src/exporter/index.js';
+import { RemoteWriteSender } from '../../src/send/index.js';
 import { type PrometheusHandle, RW1_MESSAGE, prometheusAvailability, startPrometheus } from '../support/prometheus.js';
 
 const avail = prometheusAvailability();
@@ -21,9 +23,9 @@ const RESOURCE = resourceFromAttributes({
 const SERIES = '{job="shop/checkout",instance="checkout-1"}';
 
 /** A MeterProvider whose reader exports on forceFlush only, with every export result recorded. */
-function setup(url: string) {
+function setup(url: string, sender?: RemoteWriteSender) {
   const results: ExportResult[] = [];
-  const exporter = new PrometheusRemoteWriteExporter({ url });
+  const exporter = new PrometheusRemoteWriteExporter(sender ? { sender } : { url });
   const exportOriginal = exporter.export.bind(exporter);
   exporter.export = (metrics, callback) =>
     exportOriginal(metrics, (result) => {
@@ -106,6 +108,29 @@ describe.skipIf(!avail.available)(`PrometheusRemoteWriteExporter -> Prometheus (
       await provider.shutdown();
       expect(results[0].code).toBe(ExportResultCode.FAILED);
       expect(results[0].error).toMatchObject({ code: RemoteWriteSendErrorCode.HTTP_STATUS, status: 415, retryable: false });
+    });
+
+    it('with a RemoteWriteSender the 415 falls back to RW1 and the series arrive', async () => {
+      const sender = new RemoteWriteSender({ url: prom.writeUrl, retry: { maxRetries: 0 } });
+      const { provider, results } = setup(prom.writeUrl, sender);
+      provider.getMeter('m').createCounter('jobs.fallback').add(3, { queue: 'a' });
+      await provider.forceFlush();
+      await provider.shutdown();
+      expect(results[0].code).toBe(ExportResultCode.SUCCESS);
+      expect(sender.telemetry()).toMatchObject({ fallbacksToV1: 1 });
+      const data = await prom.query(`jobs_fallback_total${SERIES}`);
+      expect(data.result.map((r: { metric: Record<string, string>; value: [number, string] }) => [r.metric.queue, r.value[1]])).toEqual([['a', '3']]);
+    });
+
+    it('with protobufMessage v1 forced, RW1 is sent from the start', async () => {
+      const sender = new RemoteWriteSender({ url: prom.writeUrl, protobufMessage: 'v1', retry: { maxRetries: 0 } });
+      const { provider, results } = setup(prom.writeUrl, sender);
+      provider.getMeter('m').createUpDownCounter('jobs.queued').add(-2);
+      await provider.forceFlush();
+      await provider.shutdown();
+      expect(results[0].code).toBe(ExportResultCode.SUCCESS);
+      const data = await prom.query(`jobs_queued${SERIES}`);
+      expect(data.result.map((r: { value: [number, string] }) => r.value[1])).toEqual(['-2']);
     });
   });
 });
