@@ -122,6 +122,9 @@ Usage:
         --tenant ID                   X-Scope-OrgID
         --bearer-token T | --bearer-token-file F
         --header name=value           repeatable
+        --tls-ca-file F, --tls-cert-file F, --tls-key-file F (mutual TLS), --tls-server-name N,
+        --tls-insecure-skip-verify    TLS to the Remote-Write endpoint (Prometheus's tls_config)
+        --proxy-url URL               HTTP proxy (CONNECT) to the Remote-Write endpoint
         --max-body-bytes N            413 above this, on the wire or inflated (default 16 MiB)
         --read-timeout-ms MS          408 when the body is slower (default 30000)
         --cors-allowed-origins a,b    browser origins allowed to export (or *)

@@ -29,6 +29,12 @@ export const serveFlags = {
   'bearer-token': { type: 'string' },
   'bearer-token-file': { type: 'string' },
   header: { type: 'string', multiple: true },
+  'tls-ca-file': { type: 'string' },
+  'tls-cert-file': { type: 'string' },
+  'tls-key-file': { type: 'string' },
+  'tls-server-name': { type: 'string' },
+  'tls-insecure-skip-verify': { type: 'boolean' },
+  'proxy-url': { type: 'string' },
   'max-body-bytes': { type: 'string' },
   'read-timeout-ms': { type: 'string' },
   'cors-allowed-origins': { type: 'string', multiple: true },
@@ -181,6 +187,23 @@ export function resolveServeConfig(args: string[], env: NodeJS.ProcessEnv = proc
   }
   const remoteWriteUrl = values['remote-write-url'] as string | undefined;
   const retryAfterSeconds = integer(values, 'retry-after-seconds', 5);
+  const pem = (flag: string): string | undefined => {
+    const file = values[flag] as string | undefined;
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--${flag} ${file}: ${(error as Error).message}`);
+    }
+  };
+  const tls = {
+    ca: pem('tls-ca-file'),
+    cert: pem('tls-cert-file'),
+    key: pem('tls-key-file'),
+    serverName: values['tls-server-name'] as string | undefined,
+    insecureSkipVerify: values['tls-insecure-skip-verify'] === true ? true : undefined,
+  };
+  const hasTls = Object.values(tls).some((value) => value !== undefined);
   const forwarder: Omit<SenderForwarderOptions, 'url'> = {
     protobufMessage: message,
     shards: optionalInteger(values, 'shards'),
@@ -191,6 +214,8 @@ export function resolveServeConfig(args: string[], env: NodeJS.ProcessEnv = proc
     tenant: values.tenant as string | undefined,
     bearerToken,
     headers: headers(values.header),
+    ...(hasTls ? { tls } : {}),
+    proxyUrl: values['proxy-url'] as string | undefined,
     retryAfterSeconds,
   };
   // The sender's own checks (URL, reserved headers, auth), as a command-line error before anything starts.
