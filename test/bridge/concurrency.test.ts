@@ -49,7 +49,7 @@ describe('concurrent clients while the receiver fails', () => {
               const response = await fetch(`${bridge.url}/v1/metrics`, {
                 method: 'POST',
                 headers: { 'Content-Type': 'application/x-protobuf' },
-                body: request(client, sequence),
+                body: new Uint8Array(request(client, sequence)) as Uint8Array<ArrayBuffer>,
               });
               await response.arrayBuffer();
               if (response.status === 200) {
