@@ -1,7 +1,6 @@
 import { ProtoReader, WireType } from '../protobuf/reader.js';
-import { decodeHistogram, int64Number } from './decode-v2.js';
+import { decodeHistogram, decodeSample, int64Number } from './decode-v2.js';
 import type { MetricMetadataV1, TimeSeriesV1 } from './encode-v1.js';
-import { STALE_NAN_HIGH_BITS, STALE_NAN_LOW_BITS } from './types.js';
 import type { Histogram, Labels, MetricType, Sample } from './types.js';
 
 export interface WriteRequestV1 {
@@ -62,23 +61,6 @@ function decodeLabel(reader: ProtoReader, end: number): { name: string; value: s
   }
   reader.endOf(end, 'label');
   return label;
-}
-
-/** Sample: value 1, timestamp 2. */
-function decodeSample(reader: ProtoReader, end: number): Sample {
-  const sample: Sample = { value: 0, timestamp: 0, startTimestamp: 0 };
-  while (reader.pos < end) {
-    const tag = reader.tag();
-    if (tag === ((1 << 3) | WireType.I64)) {
-      const [lo, hi] = reader.doubleBits();
-      reader.pos -= 8;
-      sample.value = reader.double();
-      if (lo === STALE_NAN_LOW_BITS && hi === STALE_NAN_HIGH_BITS) sample.stale = true;
-    } else if (tag === ((2 << 3) | WireType.VARINT)) sample.timestamp = int64Number(reader);
-    else reader.skip(tag & 7);
-  }
-  reader.endOf(end, 'sample');
-  return sample;
 }
 
 /** MetricMetadata: type 1, metric_family_name 2, help 4, unit 5. */

@@ -62,7 +62,8 @@ function readValue(reader: ProtoReader): { value: number; stale: boolean } {
   return { value, stale: lo === STALE_NAN_LOW_BITS && hi === STALE_NAN_HIGH_BITS };
 }
 
-function decodeSample(reader: ProtoReader, end: number): Sample {
+/** RW2 Sample; also RW1's, which has the same fields 1-2 and no start time. */
+export function decodeSample(reader: ProtoReader, end: number): Sample {
   const sample: Sample = { value: 0, timestamp: 0, startTimestamp: 0 };
   while (reader.pos < end) {
     const tag = reader.tag();

@@ -1,7 +1,6 @@
 import { WireType } from '../protobuf/reader.js';
-import { encodeHistogramFields } from './encode-v2.js';
+import { encodeHistogramFields, encodeSample } from './encode-v2.js';
 import type { ProtoWriter } from '../protobuf/writer.js';
-import { STALE_NAN_HIGH_BITS, STALE_NAN_LOW_BITS } from './types.js';
 import type { Histogram, Labels, MetricType, Sample } from './types.js';
 
 /** One RW1 series with its labels spelled out (RW1 has no symbols table). */
@@ -39,17 +38,7 @@ export function encodeWriteRequestV1(
     for (const sample of series.samples) {
       writer.tag(2, WireType.LEN);
       writer.fork();
-      if (sample.stale) {
-        writer.tag(1, WireType.I64);
-        writer.doubleBits(STALE_NAN_LOW_BITS, STALE_NAN_HIGH_BITS);
-      } else if (sample.value !== 0 || Number.isNaN(sample.value)) {
-        writer.tag(1, WireType.I64);
-        writer.double(sample.value);
-      }
-      if (sample.timestamp !== 0) {
-        writer.tag(2, WireType.VARINT);
-        writer.int64(sample.timestamp);
-      }
+      encodeSample(writer, sample, false);
       writer.join();
     }
     for (const exemplar of series.exemplars) {

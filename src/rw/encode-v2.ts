@@ -99,8 +99,11 @@ function encodeTimeSeries(writer: ProtoWriter, series: TimeSeries, options: Enco
   }
 }
 
-/** Sample: value 1 (double), timestamp 2 (int64), start_timestamp 3 (int64, rc.4). */
-function encodeSample(writer: ProtoWriter, sample: Sample): void {
+/**
+ * Sample: value 1 (double), timestamp 2 (int64), start_timestamp 3 (int64, rc.4). RW1's Sample has the
+ * same fields 1-2 and no start time (`withStartTimestamp` false).
+ */
+export function encodeSample(writer: ProtoWriter, sample: Sample, withStartTimestamp = true): void {
   if (sample.stale) {
     writer.tag(1, WireType.I64);
     writer.doubleBits(STALE_NAN_LOW_BITS, STALE_NAN_HIGH_BITS);
@@ -110,7 +113,7 @@ function encodeSample(writer: ProtoWriter, sample: Sample): void {
     writer.double(sample.value);
   }
   writeInt64Field(writer, 2, sample.timestamp);
-  writeInt64Field(writer, 3, sample.startTimestamp);
+  if (withStartTimestamp) writeInt64Field(writer, 3, sample.startTimestamp);
 }
 
 /** Exemplar: labels_refs 1, value 2, timestamp 3. */
