@@ -5,15 +5,17 @@ import { decodeExportMetricsRequest } from '../otlp/decode-protobuf.js';
 import type { ExportMetricsRequest } from '../otlp/model.js';
 import { ProtoWriter } from '../protobuf/writer.js';
 import { type MetricMetadataV1, type TimeSeriesV1, encodeWriteRequestV1 } from '../rw/encode-v1.js';
-import { type EncodeV2Options, encodeWriteRequestV2 } from '../rw/encode-v2.js';
-import { countPoints } from '../rw/count-points.js';
+import type { EncodeV2Options } from '../rw/encode-v2.js';
 import { snappyCompress } from '../rw/snappy.js';
-import type { Labels, TimeSeries, WriteRequest } from '../rw/types.js';
+import type { Labels, WriteRequest } from '../rw/types.js';
 import { type TranslationOptions, resolveTranslationOptions } from '../translate/options.js';
 import type { FlatLabels } from '../translate/sink.js';
 import { Translator } from '../translate/translate.js';
-import { orderSamples } from './order-samples.js';
-import { type DropStats, type SeriesRecord, SeriesTable } from './series-table.js';
+import { RequestAssembler, samplesOf } from './assemble.js';
+import { SampleColumns } from './columns.js';
+import { type SeriesRows, orderSeriesRows } from './order-samples.js';
+import { SeriesHasher } from './series-hash.js';
+import { type DropStats, SeriesTable } from './series-table.js';
 
 export interface BuilderOptions extends TranslationOptions {
   /** The hot-path engine: 'wasm' (default) or 'js'. Both produce byte-identical requests. */
@@ -80,16 +82,22 @@ export class V2WriteRequestBuilder {
   private readonly series: SeriesTable;
   private readonly writer = new ProtoWriter();
   private readonly encodeOptions: EncodeV2Options;
+  private readonly assembler: RequestAssembler;
   private requests = 0;
-  /** The request assembled from `series`, cached until the next add/reset. */
-  private built: TimeSeries[] | undefined;
-  /** Whether samples are ordered since the last add. */
-  private prepared = false;
+  /** Series rows ordered since the last add, or undefined. */
+  private rows: SeriesRows | undefined;
+  /** Whether the engine holds the symbols of all series since the last add (encode/build cached). */
+  private symbolized = false;
+  /** The second buffer orderSeriesRows writes into. */
+  private spare = new SampleColumns();
+  /** 0, 1, 2, ...: the list of all series. */
+  private all: Int32Array = new Int32Array(0);
 
   constructor(options: BuilderOptions = {}) {
     this.limits = resolveLimits(options.limits);
     this.series = new SeriesTable(this.limits);
     this.engine = createEngine(options.engine ?? 'wasm');
+    this.assembler = new RequestAssembler(this.series, this.engine, this.limits.maxSymbols);
     const externalLabels = ownStringEntries(options.externalLabels);
     this.translator = new Translator(resolveTranslationOptions({ ...options, externalLabels }));
     this.encodeOptions = { createdTimestampField: options.createdTimestampField ?? false };
@@ -136,14 +144,15 @@ export class V2WriteRequestBuilder {
       throw error;
     }
     this.requests++;
-    this.built = undefined;
-    this.prepared = false;
+    this.rows = undefined;
+    this.symbolized = false;
     return this;
   }
 
   /** The RW2 request as plain objects. */
   build(): WriteRequest {
-    const timeseries = this.assemble();
+    const rows = this.symbolizeAll();
+    const timeseries = this.assembler.timeSeries(rows, this.allSeries());
     const symbols: string[] = new Array(this.engine.size);
     for (let i = 0; i < symbols.length; i++) symbols[i] = this.engine.resolve(i);
     return { symbols, timeseries };
@@ -151,9 +160,9 @@ export class V2WriteRequestBuilder {
 
   /** The RW2 request as protobuf bytes (uncompressed). */
   encode(): Uint8Array {
-    const timeseries = this.assemble();
+    const rows = this.symbolizeAll();
     this.writer.reset();
-    encodeWriteRequestV2(this.writer, this.engine, timeseries, this.encodeOptions);
+    this.assembler.write(this.writer, rows, this.allSeries(), this.encodeOptions);
     return this.writer.finish();
   }
 
@@ -167,8 +176,7 @@ export class V2WriteRequestBuilder {
    * one MetricMetadata per metric family. RW1 has no start timestamps.
    */
   encodeV1(): Uint8Array {
-    this.prepare();
-    return this.encodeV1Records(this.series.records);
+    return this.encodeV1Series(this.prepare(), this.allSeries());
   }
 
   encodeV1Snappy(): Uint8Array {
@@ -180,17 +188,21 @@ export class V2WriteRequestBuilder {
     this.series.reset();
     this.engine.reset();
     this.requests = 0;
-    this.built = undefined;
-    this.prepared = false;
+    this.rows = undefined;
+    this.symbolized = false;
     return this;
   }
 
   get stats(): BuilderStats {
+    const table = this.series;
     return {
       requests: this.requests,
-      ...countPoints(this.series.records),
-      symbols: this.built === undefined ? 0 : this.engine.size,
-      dropped: structuredClone(this.series.drops),
+      series: table.size,
+      samples: table.samples.length,
+      histograms: table.histograms.length,
+      exemplars: table.exemplars.length,
+      symbols: this.symbolized ? this.engine.size : 0,
+      dropped: structuredClone(table.drops),
     };
   }
 
@@ -202,132 +214,97 @@ export class V2WriteRequestBuilder {
    * larger) more than `maxBatchBytes` uncompressed bytes.
    */
   encodeRequests(options: SplitOptions = {}): EncodedRequest[] {
-    this.prepare();
-    // Each chunk re-fills the engine: the cached request is stale from the first one, even if a later
-    // chunk throws (maxSymbols).
-    this.built = undefined;
+    const rows = this.prepare();
+    // Each chunk re-fills the engine: the symbolized request is stale from the first one, even if a
+    // later chunk throws (maxSymbols).
+    this.symbolized = false;
     const shards = Math.max(1, Math.floor(options.shards ?? 1));
     const maxSeries = Math.max(1, options.maxSeriesPerRequest ?? Number.POSITIVE_INFINITY);
     const maxBytes = options.maxBatchBytes ?? Number.POSITIVE_INFINITY;
     const message = options.protobufMessage ?? 'v2';
     const compress = options.compress ?? true;
-    const byShard: SeriesRecord[][] = Array.from({ length: shards }, () => []);
-    for (const record of this.series.records) byShard[shards === 1 ? 0 : shardOf(record.key, shards)].push(record);
+    const byShard: number[][] = Array.from({ length: shards }, () => []);
+    const hasher = shards === 1 ? undefined : new SeriesHasher(this.series);
+    for (let s = 0; s < this.series.size; s++) byShard[hasher === undefined ? 0 : hasher.hash(s) % shards].push(s);
     const requests: EncodedRequest[] = [];
-    const emit = (shard: number, records: SeriesRecord[]): void => {
-      const bytes = message === 'v1' ? this.encodeV1Records(records) : this.encodeV2Records(records);
-      if (bytes.length > maxBytes && records.length > 1) {
-        const half = Math.ceil(records.length / 2);
-        emit(shard, records.slice(0, half));
-        emit(shard, records.slice(half));
+    const emit = (shard: number, series: number[]): void => {
+      const bytes = message === 'v1' ? this.encodeV1Series(rows, series) : this.encodeV2Series(rows, series);
+      if (bytes.length > maxBytes && series.length > 1) {
+        const half = Math.ceil(series.length / 2);
+        emit(shard, series.slice(0, half));
+        emit(shard, series.slice(half));
         return;
       }
       const body = compress ? snappyCompress(bytes) : bytes;
-      requests.push({ shard, protobufMessage: message, body, ...countPoints(records) });
+      requests.push({ shard, protobufMessage: message, body, ...countSeriesPoints(rows, series) });
     };
-    byShard.forEach((records, shard) => {
-      for (let start = 0; start < records.length; start += Number.isFinite(maxSeries) ? maxSeries : records.length) {
-        emit(shard, records.slice(start, start + (Number.isFinite(maxSeries) ? maxSeries : records.length)));
-      }
+    byShard.forEach((series, shard) => {
+      const step = Number.isFinite(maxSeries) ? maxSeries : Math.max(1, series.length);
+      for (let start = 0; start < series.length; start += step) emit(shard, series.slice(start, start + step));
     });
-    // The engine now holds the last chunk's symbols.
-    this.built = undefined;
     return requests;
   }
 
   /** Orders every series' samples once per batch of adds. */
-  private prepare(): void {
-    if (this.prepared) return;
-    for (const record of this.series.records) orderSamples(record, this.series.drops);
-    this.prepared = true;
+  private prepare(): SeriesRows {
+    if (this.rows === undefined) {
+      const { rows, spare } = orderSeriesRows(this.series, this.spare);
+      this.rows = rows;
+      this.spare = spare;
+    }
+    return this.rows;
   }
 
-  private assemble(): TimeSeries[] {
-    if (this.built !== undefined) return this.built;
-    this.prepare();
-    this.built = this.assembleRecords(this.series.records);
-    return this.built;
+  /** Ordered rows with every series' strings in the engine, kept until the next add/reset. */
+  private symbolizeAll(): SeriesRows {
+    const rows = this.prepare();
+    if (!this.symbolized) {
+      this.assembler.symbolize(rows, this.allSeries());
+      this.symbolized = true;
+    }
+    return rows;
   }
 
-  private encodeV2Records(records: readonly SeriesRecord[]): Uint8Array {
-    const timeseries = this.assembleRecords(records);
+  private allSeries(): Int32Array {
+    if (this.all.length < this.series.size) {
+      this.all = new Int32Array(Math.max(this.series.size, 2 * this.all.length));
+      for (let s = 0; s < this.all.length; s++) this.all[s] = s;
+    }
+    return this.all.subarray(0, this.series.size);
+  }
+
+  private encodeV2Series(rows: SeriesRows, series: readonly number[]): Uint8Array {
+    this.assembler.symbolize(rows, series);
     this.writer.reset();
-    encodeWriteRequestV2(this.writer, this.engine, timeseries, this.encodeOptions);
+    this.assembler.write(this.writer, rows, series, this.encodeOptions);
     return this.writer.finish();
   }
 
-  private encodeV1Records(records: readonly SeriesRecord[]): Uint8Array {
+  private encodeV1Series(rows: SeriesRows, series: ArrayLike<number>): Uint8Array {
+    const table = this.series;
+    const strings = table.strings.strings;
     const timeseries: TimeSeriesV1[] = [];
     const metadata = new Map<string, MetricMetadataV1>();
-    for (const record of records) {
+    let labels: Int32Array = new Int32Array(64);
+    for (let r = 0; r < series.length; r++) {
+      const s = series[r];
+      labels = table.labelIds(s, labels);
+      const pairs: Labels = [];
+      for (let i = 0; i < 2 * table.labelCount(s); i += 2) pairs.push({ name: strings[labels[i]], value: strings[labels[i + 1]] });
       timeseries.push({
-        labels: pairs(record.labels),
-        samples: record.samples,
-        histograms: record.histograms,
-        exemplars: record.exemplars.map((exemplar) => ({ labels: pairs(exemplar.labels), value: exemplar.value, timestamp: exemplar.timestamp })),
+        labels: pairs,
+        samples: samplesOf(table, rows, s),
+        histograms: table.histograms.slice(rows.histogramStart[s], rows.histogramStart[s + 1]),
+        exemplars: table.exemplars
+          .slice(rows.exemplarStart[s], rows.exemplarStart[s + 1])
+          .map((exemplar) => ({ labels: flatPairs(exemplar.labels), value: exemplar.value, timestamp: exemplar.timestamp })),
       });
-      const { type, family, help, unit } = record.metadata;
+      const { type, family, help, unit } = table.metadataOf[s];
       metadata.set(family, { type, metricFamilyName: family, help, unit });
     }
     this.writer.reset();
     encodeWriteRequestV1(this.writer, timeseries, [...metadata.values()]);
     return this.writer.finish();
-  }
-
-  /**
-   * Interns the distinct strings of `records` (labels, help, unit, exemplar labels) in one engine batch,
-   * from an empty table, in first-use order, and resolves references into TimeSeries.
-   */
-  private assembleRecords(records: readonly SeriesRecord[]): TimeSeries[] {
-    const ids = this.series.strings;
-    // Ids for the strings that are not labels; may add ids, so before sizing `position`.
-    const metadataIds = new Array<number>(records.length * 2);
-    const exemplarIds: number[][][] = new Array(records.length);
-    for (let r = 0; r < records.length; r++) {
-      const record = records[r];
-      metadataIds[2 * r] = ids.id(record.metadata.help);
-      metadataIds[2 * r + 1] = ids.id(record.metadata.unit);
-      if (record.exemplars.length > 0) exemplarIds[r] = record.exemplars.map((exemplar) => exemplar.labels.map((label) => ids.id(label)));
-    }
-    const emptyId = ids.id('');
-    // Each used id's place in `unique` + 1 (0: not used yet); symbols are numbered in first-use order.
-    const position = new Int32Array(ids.strings.length);
-    const unique: string[] = [];
-    const use = (id: number): void => {
-      if (position[id] === 0) position[id] = unique.push(ids.strings[id]);
-    };
-    for (let r = 0; r < records.length; r++) {
-      for (const id of records[r].labelIds) use(id);
-      use(metadataIds[2 * r]);
-      use(metadataIds[2 * r + 1]);
-      const exemplarLabelIds = exemplarIds[r];
-      if (exemplarLabelIds !== undefined) for (const labelIds of exemplarLabelIds) for (const id of labelIds) use(id);
-    }
-    // RW2 spec: symbols[0] is "", always present; checked before the engine is touched, so a request
-    // over the limit leaves the engine and the last built request as they were.
-    const symbolCount = unique.length + (position[emptyId] === 0 ? 1 : 0);
-    if (symbolCount > this.limits.maxSymbols) {
-      throw new LimitError('maxSymbols', this.limits.maxSymbols, symbolCount, 'the symbol count of one Remote-Write request');
-    }
-    const refs = new Uint32Array(unique.length);
-    this.engine.reset();
-    this.engine.internBatch(unique, unique.length, refs);
-    const symbolOf = (id: number): number => refs[position[id] - 1];
-    const timeseries: TimeSeries[] = new Array(records.length);
-    for (let r = 0; r < records.length; r++) {
-      const record = records[r];
-      const labelIds = record.labelIds;
-      const labelsRefs: number[] = new Array(labelIds.length);
-      for (let i = 0; i < labelIds.length; i++) labelsRefs[i] = symbolOf(labelIds[i]);
-      const metadata = { type: record.metadata.type, helpRef: symbolOf(metadataIds[2 * r]), unitRef: symbolOf(metadataIds[2 * r + 1]) };
-      const exemplarLabelIds = exemplarIds[r];
-      const exemplars =
-        exemplarLabelIds === undefined
-          ? []
-          : record.exemplars.map((exemplar, e) => ({ labelsRefs: exemplarLabelIds[e].map(symbolOf), value: exemplar.value, timestamp: exemplar.timestamp }));
-      timeseries[r] = { labelsRefs, samples: record.samples, histograms: record.histograms, exemplars, metadata };
-    }
-    return timeseries;
   }
 }
 
@@ -347,17 +324,20 @@ function ownStringEntries(labels: Record<string, string> | undefined): Record<st
   return own;
 }
 
-/** FNV-1a over the label-set key: stable across processes, so a series keeps its shard. */
-function shardOf(key: string, shards: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
+/** What the listed series carry, as the `*-Written` headers count it (rows are ordered: no duplicates). */
+function countSeriesPoints(rows: SeriesRows, series: readonly number[]): { series: number; samples: number; histograms: number; exemplars: number } {
+  let samples = 0;
+  let histograms = 0;
+  let exemplars = 0;
+  for (const s of series) {
+    samples += rows.sampleStart[s + 1] - rows.sampleStart[s];
+    histograms += rows.histogramStart[s + 1] - rows.histogramStart[s];
+    exemplars += rows.exemplarStart[s + 1] - rows.exemplarStart[s];
   }
-  return (hash >>> 0) % shards;
+  return { series: series.length, samples, histograms, exemplars };
 }
 
-function pairs(flat: FlatLabels): Labels {
+function flatPairs(flat: FlatLabels): Labels {
   const labels: Labels = [];
   for (let i = 0; i < flat.length; i += 2) labels.push({ name: flat[i], value: flat[i + 1] });
   return labels;

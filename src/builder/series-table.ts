@@ -1,21 +1,15 @@
+import { compareUtf8 } from '../rw/label-order.js';
 import { DEFAULT_LIMITS, LimitError, type Limits, utf8ByteLength, utf8LongerThan } from '../limits.js';
-import type { Histogram, Sample } from '../rw/types.js';
-import { StringIds, idsKey } from './string-ids.js';
-import type { DropReason, ExemplarOutput, FlatLabels, SeriesMetadata, SeriesSink } from '../translate/sink.js';
+import type { Histogram } from '../rw/types.js';
+import { type DropReason, type ExemplarOutput, type FlatLabels, NO_LABEL, type SeriesMetadata, type SeriesSink } from '../translate/sink.js';
+import { SampleColumns, growInt32, growUint8 } from './columns.js';
+import { LabelSets, METRIC_NAME, METRIC_NAME_ID, pairHash } from './label-sets.js';
+import { StringIds } from './string-ids.js';
+import { formatFloatPositional } from '../translate/format-float.js';
 
-/** One output TimeSeries being assembled: samples XOR histograms, as RW2 requires. */
-export interface SeriesRecord {
-  key: string;
-  labels: FlatLabels;
-  /** `labels` as ids into the table's StringIds. */
-  labelIds: number[];
-  metadata: SeriesMetadata;
-  samples: Sample[];
-  histograms: Histogram[];
-  exemplars: ExemplarOutput[];
-  /** The add() call that last touched this record (for the undo journal). */
-  epoch: number;
-}
+/** Series kinds: RW2 series carry samples XOR histograms, so the same labels make two series. */
+const SAMPLES = 0;
+const HISTOGRAMS = 1;
 
 export type DropCounts = Record<DropReason | 'duplicate_timestamp', number>;
 
@@ -45,117 +39,124 @@ export function emptyDropCounts(): DropCounts {
 const RECENT_DROPS = 10;
 
 /**
- * Series keyed by their label set, in first-seen order. The same series arriving twice (from another
- * resource, scope or request added to the same builder) is merged into one TimeSeries. Each add() is
- * journaled so a failing request can be rolled back without touching what was added before.
+ * The output series of the requests added since the last reset, in first-seen order, stored
+ * column-wise. A series is (label set, `__name__`, optional extra label, kind); its labels are the set's
+ * with `__name__` and the extra label put in place (overwriting). The same labels arriving again (from
+ * another point, resource, scope or request) are the same series and their points are merged. Samples,
+ * histograms and exemplars are rows tagged with their series; the builder orders them (order-samples.ts).
+ *
+ * Each add() is journaled so a failing request can be rolled back without touching what came before.
  */
 export class SeriesTable implements SeriesSink {
-  readonly records: SeriesRecord[] = [];
-  /** Ids of every string the series use; kept until reset (a rolled-back add may leave unused ids). */
   readonly strings = new StringIds();
-  private readonly byKey = new Map<string, SeriesRecord>();
+  readonly sets: LabelSets;
+  size = 0;
+  setOf: Int32Array = new Int32Array(1024);
+  nameOf: Int32Array = new Int32Array(1024);
+  extraNameOf: Int32Array = new Int32Array(1024);
+  extraValueOf: Int32Array = new Int32Array(1024);
+  kindOf: Uint8Array = new Uint8Array(1024);
+  private hashOf: Int32Array = new Int32Array(1024);
+  readonly metadataOf: SeriesMetadata[] = [];
+  /** Open-addressing index over the series: series number + 1, 0 = empty. */
+  private slots: Int32Array = new Int32Array(4096);
+  samples = new SampleColumns();
+  readonly histogramSeries: number[] = [];
+  readonly histograms: Histogram[] = [];
+  readonly exemplarSeries: number[] = [];
+  readonly exemplars: ExemplarOutput[] = [];
   drops: DropStats = { points: emptyDropCounts(), metrics: 0, recent: [] };
+  /** Label values formatted like `le` and `quantile`, by number, as string ids. */
+  private readonly floatIds = new Map<number, number>();
 
-  private epoch = 0;
-  private journal: Array<[SeriesRecord, number, number, number, SeriesMetadata]> = [];
-  private recordsAtStart = 0;
+  private start = { series: 0, sets: 0, samples: 0, histograms: 0, exemplars: 0 };
+  private metadataJournal: Array<[number, SeriesMetadata]> = [];
   private dropsAtStart: DropStats = this.drops;
+  /** Scratch for the labels of two series being compared. */
+  private scratchA: Int32Array = new Int32Array(64);
+  private scratchB: Int32Array = new Int32Array(64);
 
-  constructor(private readonly limits: Readonly<Limits> = DEFAULT_LIMITS) {}
+  constructor(private readonly limits: Readonly<Limits> = DEFAULT_LIMITS) {
+    // A set with more labels than maxLabelsPerSeries cannot make a valid series; it is not worth a key.
+    this.sets = new LabelSets(this.strings, (ids) => this.anyOversized(ids), Math.min(limits.maxLabelsPerSeries + 1, 50_000));
+    this.strings.id(METRIC_NAME);
+  }
 
   reset(): void {
-    this.records.length = 0;
-    this.byKey.clear();
+    this.size = 0;
+    this.slots.fill(0);
+    this.sets.clear();
     this.strings.clear();
+    this.strings.id(METRIC_NAME);
+    this.floatIds.clear();
+    this.metadataOf.length = 0;
+    this.samples.length = 0;
+    this.histogramSeries.length = 0;
+    this.histograms.length = 0;
+    this.exemplarSeries.length = 0;
+    this.exemplars.length = 0;
     this.drops = { points: emptyDropCounts(), metrics: 0, recent: [] };
-    this.journal = [];
+    this.metadataJournal = [];
   }
 
   /** Opens a journal for one add(). */
   begin(): void {
-    this.epoch++;
-    this.journal = [];
-    this.recordsAtStart = this.records.length;
+    this.start = { series: this.size, sets: this.sets.size, samples: this.samples.length, histograms: this.histograms.length, exemplars: this.exemplars.length };
+    this.metadataJournal = [];
     this.dropsAtStart = structuredClone(this.drops);
   }
 
-  /** Undoes everything since begin(). */
+  /** Undoes everything since begin(). Strings stay interned (unused ids are harmless until reset). */
   rollback(): void {
-    for (let i = this.records.length - 1; i >= this.recordsAtStart; i--) {
-      this.byKey.delete(this.records[i].key);
+    const { series, sets, samples, histograms, exemplars } = this.start;
+    for (let i = this.metadataJournal.length - 1; i >= 0; i--) {
+      const [s, metadata] = this.metadataJournal[i];
+      this.metadataOf[s] = metadata;
     }
-    this.records.length = this.recordsAtStart;
-    for (const [record, samples, histograms, exemplars, metadata] of this.journal) {
-      record.samples.length = samples;
-      record.histograms.length = histograms;
-      record.exemplars.length = exemplars;
-      record.metadata = metadata;
-    }
-    this.journal = [];
+    this.metadataJournal = [];
+    this.size = series;
+    this.metadataOf.length = series;
+    this.sets.truncate(sets);
+    this.samples.length = samples;
+    this.histogramSeries.length = histograms;
+    this.histograms.length = histograms;
+    this.exemplarSeries.length = exemplars;
+    this.exemplars.length = exemplars;
     this.drops = this.dropsAtStart;
+    this.slots.fill(0);
+    for (let s = 0; s < this.size; s++) this.insertSlot(s, this.hashOf[s]);
   }
 
-  private record(labels: FlatLabels, metadata: SeriesMetadata, histogram: boolean): SeriesRecord {
-    // Before the key is built: an unbounded label set would also overflow idsKey's argument list.
-    if (labels.length > 2 * this.limits.maxLabelsPerSeries) {
-      throw new LimitError('maxLabelsPerSeries', this.limits.maxLabelsPerSeries, labels.length / 2, `the label count of series ${seriesName(labels)}`);
-    }
-    const labelIds: number[] = new Array(labels.length);
-    for (let i = 0; i < labels.length; i++) labelIds[i] = this.strings.id(labels[i]);
-    const key = idsKey(labelIds, histogram ? 1 : 0);
-    let record = this.byKey.get(key);
-    if (record === undefined) {
-      this.checkNewSeries(labels);
-      record = { key, labels, labelIds, metadata, samples: [], histograms: [], exemplars: [], epoch: this.epoch };
-      this.byKey.set(key, record);
-      this.records.push(record);
-      return record;
-    }
-    if (record.epoch !== this.epoch) {
-      this.journal.push([record, record.samples.length, record.histograms.length, record.exemplars.length, record.metadata]);
-      record.epoch = this.epoch;
-    }
-    record.metadata = metadata;
-    return record;
+  stringId(value: string): number {
+    return this.strings.id(value);
   }
 
-  /** Limits checked once per series, when it is first seen: a known series has passed them. */
-  private checkNewSeries(labels: FlatLabels): void {
-    const { maxSeries, maxLabelNameBytes, maxLabelValueBytes } = this.limits;
-    if (this.records.length >= maxSeries) {
-      throw new LimitError('maxSeries', maxSeries, this.records.length + 1, `the series count with ${seriesName(labels)}`);
+  floatLabelId(value: number): number {
+    let id = this.floatIds.get(value);
+    if (id === undefined) {
+      id = this.strings.id(formatFloatPositional(value));
+      this.floatIds.set(value, id);
     }
-    for (let i = 0; i < labels.length; i += 2) {
-      if (utf8LongerThan(labels[i], maxLabelNameBytes)) {
-        throw new LimitError('maxLabelNameBytes', maxLabelNameBytes, utf8ByteLength(labels[i]), `the UTF-8 length of a label name of series ${seriesName(labels)}`);
-      }
-      if (utf8LongerThan(labels[i + 1], maxLabelValueBytes)) {
-        const name = labels[i].length > 64 ? `${labels[i].slice(0, 64)}...` : labels[i];
-        throw new LimitError('maxLabelValueBytes', maxLabelValueBytes, utf8ByteLength(labels[i + 1]), `the UTF-8 length of label ${JSON.stringify(name)} of series ${seriesName(labels)}`);
-      }
-    }
+    return id;
   }
 
-  sample(
-    labels: FlatLabels,
-    metadata: SeriesMetadata,
-    timestamp: number,
-    value: number,
-    startTimestamp: number,
-    stale: boolean,
-    exemplars: readonly ExemplarOutput[] | undefined,
-  ): void {
-    const record = this.record(labels, metadata, false);
-    const sample: Sample = { value: stale ? Number.NaN : value, timestamp, startTimestamp };
-    if (stale) sample.stale = true;
-    record.samples.push(sample);
-    if (exemplars !== undefined) for (const exemplar of exemplars) record.exemplars.push(exemplar);
+  labelSet(labels: FlatLabels): number {
+    const ids = new Int32Array(labels.length);
+    for (let i = 0; i < labels.length; i++) ids[i] = this.strings.id(labels[i]);
+    return this.sets.id(ids);
   }
 
-  histogram(labels: FlatLabels, metadata: SeriesMetadata, histogram: Histogram, exemplars: readonly ExemplarOutput[] | undefined): void {
-    const record = this.record(labels, metadata, true);
-    record.histograms.push(histogram);
-    if (exemplars !== undefined) for (const exemplar of exemplars) record.exemplars.push(exemplar);
+  sample(set: number, name: number, extraName: number, extraValue: number, metadata: SeriesMetadata, timestamp: number, value: number, startTimestamp: number, stale: boolean, exemplars: readonly ExemplarOutput[] | undefined): void {
+    const series = this.series(set, name, extraName, extraValue, SAMPLES, metadata);
+    this.samples.push(series, timestamp, stale ? Number.NaN : value, startTimestamp, stale);
+    if (exemplars !== undefined) this.addExemplars(series, exemplars);
+  }
+
+  histogram(set: number, name: number, metadata: SeriesMetadata, histogram: Histogram, exemplars: readonly ExemplarOutput[] | undefined): void {
+    const series = this.series(set, name, NO_LABEL, 0, HISTOGRAMS, metadata);
+    this.histogramSeries.push(series);
+    this.histograms.push(histogram);
+    if (exemplars !== undefined) this.addExemplars(series, exemplars);
   }
 
   dropped(reason: DropReason, metric: string, points: number, detail: string): void {
@@ -164,15 +165,194 @@ export class SeriesTable implements SeriesSink {
     this.drops.recent.push({ reason, metric, detail });
     if (this.drops.recent.length > RECENT_DROPS) this.drops.recent.shift();
   }
-}
 
-/** The series' metric name for error messages, shortened: the label that broke a limit may be it. */
-function seriesName(labels: FlatLabels): string {
-  for (let i = 0; i < labels.length; i += 2) {
-    if (labels[i] === '__name__') {
-      const name = labels[i + 1];
-      return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}...` : name);
+  /**
+   * Writes series `s`'s labels as sorted (name id, value id) pairs into `out`, or into a larger array
+   * when `out` is short, and returns the array written; labelCount(s) says how many pairs.
+   */
+  labelIds(s: number, out: Int32Array): Int32Array {
+    return this.mergeLabels(this.setOf[s], this.nameOf[s], this.extraNameOf[s], this.extraValueOf[s], out);
+  }
+
+  /** Label count of series `s` (what labelIds writes / 2). */
+  labelCount(s: number): number {
+    return this.countLabels(this.setOf[s], this.extraNameOf[s]);
+  }
+
+  private addExemplars(series: number, exemplars: readonly ExemplarOutput[]): void {
+    for (const exemplar of exemplars) {
+      this.exemplarSeries.push(series);
+      this.exemplars.push(exemplar);
     }
   }
-  return '(no __name__)';
+
+  /** The series of these labels and kind, added when new; its metadata becomes `metadata`. */
+  private series(set: number, name: number, extraName: number, extraValue: number, kind: number, metadata: SeriesMetadata): number {
+    const labelCount = this.countLabels(set, extraName);
+    if (labelCount > this.limits.maxLabelsPerSeries) {
+      throw new LimitError('maxLabelsPerSeries', this.limits.maxLabelsPerSeries, labelCount, `the label count of series ${shortName(this.strings.strings[name])}`);
+    }
+    const hash = this.hash(set, name, extraName, extraValue, kind);
+    const mask = this.slots.length - 1;
+    for (let i = hash & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i];
+      if (slot === 0) break;
+      const s = slot - 1;
+      if (this.hashOf[s] === hash && this.sameSeries(s, set, name, extraName, extraValue, kind)) {
+        if (this.metadataOf[s] !== metadata) {
+          if (s < this.start.series) this.metadataJournal.push([s, this.metadataOf[s]]);
+          this.metadataOf[s] = metadata;
+        }
+        return s;
+      }
+    }
+    this.checkNewSeries(set, name, extraName, extraValue);
+    const s = this.size;
+    if (s === this.setOf.length) this.growSeries(s + 1);
+    this.setOf[s] = set;
+    this.nameOf[s] = name;
+    this.extraNameOf[s] = extraName;
+    this.extraValueOf[s] = extraValue;
+    this.kindOf[s] = kind;
+    this.hashOf[s] = hash;
+    this.metadataOf.push(metadata);
+    this.size = s + 1;
+    if (2 * this.size > this.slots.length) this.growSlots();
+    else this.insertSlot(s, hash);
+    return s;
+  }
+
+  /** Hash of the series' effective labels: the set's, with `__name__` and the extra label replaced or added. */
+  private hash(set: number, name: number, extraName: number, extraValue: number, kind: number): number {
+    const sets = this.sets;
+    let hash = sets.hashes[set];
+    const oldName = sets.metricNameValue[set];
+    if (oldName >= 0) hash -= pairHash(METRIC_NAME_ID, oldName);
+    hash += pairHash(METRIC_NAME_ID, name);
+    if (extraName !== NO_LABEL) {
+      const old = this.existingValue(set, extraName);
+      if (old >= 0) hash -= pairHash(extraName, old);
+      hash += pairHash(extraName, extraValue);
+    }
+    return (hash + kind * 0x632be5ab) | 0;
+  }
+
+  private existingValue(set: number, name: number): number {
+    const pair = this.sets.insertionPoint(set, name);
+    const ids = this.sets.pairs[set];
+    return 2 * pair < ids.length && ids[2 * pair] === name ? ids[2 * pair + 1] : -1;
+  }
+
+  private countLabels(set: number, extraName: number): number {
+    let count = this.sets.pairs[set].length / 2;
+    if (this.sets.metricNameValue[set] < 0) count++;
+    if (extraName !== NO_LABEL && this.existingValue(set, extraName) < 0) count++;
+    return count;
+  }
+
+  private sameSeries(s: number, set: number, name: number, extraName: number, extraValue: number, kind: number): boolean {
+    if (this.kindOf[s] !== kind) return false;
+    if (this.setOf[s] === set && this.nameOf[s] === name && this.extraNameOf[s] === extraName && (extraName === NO_LABEL || this.extraValueOf[s] === extraValue)) return true;
+    // Different parts can still make the same labels (a point attribute `le` on a gauge named like a bucket).
+    this.scratchA = this.labelIds(s, this.scratchA);
+    const length = 2 * this.labelCount(s);
+    this.scratchB = this.mergeLabels(set, name, extraName, extraValue, this.scratchB);
+    if (2 * this.countLabels(set, extraName) !== length) return false;
+    for (let i = 0; i < length; i++) if (this.scratchA[i] !== this.scratchB[i]) return false;
+    return true;
+  }
+
+  private mergeLabels(set: number, name: number, extraName: number, extraValue: number, out: Int32Array): Int32Array {
+    const sets = this.sets;
+    const ids = sets.pairs[set];
+    const pairs = ids.length / 2;
+    if (out.length < ids.length + 4) out = new Int32Array(2 * (ids.length + 4));
+    const namePoint = sets.insertionPoint(set, METRIC_NAME_ID);
+    const extraPoint = extraName === NO_LABEL ? -1 : sets.insertionPoint(set, extraName);
+    // Both insertions at one place: order them by name (`__name__` sorts before `le` and `quantile`).
+    const nameFirst = namePoint !== extraPoint || compareUtf8(METRIC_NAME, this.strings.strings[extraName]) < 0;
+    let n = 0;
+    for (let pair = 0; pair <= pairs; pair++) {
+      let replaced = false;
+      if (pair === namePoint && nameFirst) {
+        out[n++] = METRIC_NAME_ID;
+        out[n++] = name;
+        if (pair < pairs && ids[2 * pair] === METRIC_NAME_ID) replaced = true;
+      }
+      if (pair === extraPoint) {
+        out[n++] = extraName;
+        out[n++] = extraValue;
+        if (pair < pairs && ids[2 * pair] === extraName) replaced = true;
+      }
+      if (pair === namePoint && !nameFirst) {
+        out[n++] = METRIC_NAME_ID;
+        out[n++] = name;
+        if (pair < pairs && ids[2 * pair] === METRIC_NAME_ID) replaced = true;
+      }
+      if (pair < pairs && !replaced) {
+        out[n++] = ids[2 * pair];
+        out[n++] = ids[2 * pair + 1];
+      }
+    }
+    return out;
+  }
+
+  /** Limits checked once per series, when it is first seen: a known series has passed them. */
+  private checkNewSeries(set: number, name: number, extraName: number, extraValue: number): void {
+    const { maxSeries, maxLabelNameBytes, maxLabelValueBytes } = this.limits;
+    const strings = this.strings.strings;
+    if (this.size >= maxSeries) {
+      throw new LimitError('maxSeries', maxSeries, this.size + 1, `the series count with ${shortName(strings[name])}`);
+    }
+    const suspect = this.sets.oversized[set] || utf8LongerThan(strings[name], maxLabelValueBytes) || (extraName !== NO_LABEL && this.anyOversized(new Int32Array([extraName, extraValue])));
+    if (!suspect) return;
+    const labels = this.mergeLabels(set, name, extraName, extraValue, new Int32Array(0));
+    const length = 2 * this.countLabels(set, extraName);
+    for (let i = 0; i < length; i += 2) {
+      const labelName = strings[labels[i]];
+      const value = strings[labels[i + 1]];
+      if (utf8LongerThan(labelName, maxLabelNameBytes)) {
+        throw new LimitError('maxLabelNameBytes', maxLabelNameBytes, utf8ByteLength(labelName), `the UTF-8 length of a label name of series ${shortName(strings[name])}`);
+      }
+      if (utf8LongerThan(value, maxLabelValueBytes)) {
+        const shown = labelName.length > 64 ? `${labelName.slice(0, 64)}...` : labelName;
+        throw new LimitError('maxLabelValueBytes', maxLabelValueBytes, utf8ByteLength(value), `the UTF-8 length of label ${JSON.stringify(shown)} of series ${shortName(strings[name])}`);
+      }
+    }
+  }
+
+  private anyOversized(ids: Int32Array): boolean {
+    const strings = this.strings.strings;
+    for (let i = 0; i < ids.length; i += 2) {
+      if (utf8LongerThan(strings[ids[i]], this.limits.maxLabelNameBytes)) return true;
+      if (utf8LongerThan(strings[ids[i + 1]], this.limits.maxLabelValueBytes)) return true;
+    }
+    return false;
+  }
+
+  private insertSlot(s: number, hash: number): void {
+    const mask = this.slots.length - 1;
+    let i = hash & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = s + 1;
+  }
+
+  private growSlots(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let s = 0; s < this.size; s++) this.insertSlot(s, this.hashOf[s]);
+  }
+
+  private growSeries(needed: number): void {
+    this.setOf = growInt32(this.setOf, needed);
+    this.nameOf = growInt32(this.nameOf, needed);
+    this.extraNameOf = growInt32(this.extraNameOf, needed);
+    this.extraValueOf = growInt32(this.extraValueOf, needed);
+    this.hashOf = growInt32(this.hashOf, needed);
+    this.kindOf = growUint8(this.kindOf, needed);
+  }
+}
+
+/** A series' metric name for error messages, shortened: the label that broke a limit may be it. */
+function shortName(name: string): string {
+  return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}...` : name);
 }

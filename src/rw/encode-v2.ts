@@ -32,6 +32,17 @@ export function encodeWriteRequestV2(
   timeseries: readonly TimeSeries[],
   options: EncodeV2Options = {},
 ): void {
+  writeSymbols(writer, symbols);
+  for (const series of timeseries) {
+    writer.tag(5, WireType.LEN);
+    writer.fork();
+    encodeTimeSeries(writer, series, options);
+    writer.join();
+  }
+}
+
+/** Request.symbols (field 4), copied from the engine's arena. */
+export function writeSymbols(writer: ProtoWriter, symbols: SymbolBytes): void {
   const arena = symbols.arena();
   for (let i = 0; i < symbols.size; i++) {
     const offset = symbols.offsetOf(i);
@@ -41,12 +52,6 @@ export function encodeWriteRequestV2(
     writer.ensure(length);
     writer.buf.set(arena.subarray(offset, offset + length), writer.pos);
     writer.pos += length;
-  }
-  for (const series of timeseries) {
-    writer.tag(5, WireType.LEN);
-    writer.fork();
-    encodeTimeSeries(writer, series, options);
-    writer.join();
   }
 }
 
@@ -74,9 +79,21 @@ function encodeTimeSeries(writer: ProtoWriter, series: TimeSeries, options: Enco
     encodeExemplar(writer, exemplar);
     writer.join();
   }
+  const { type, helpRef, unitRef } = series.metadata;
+  encodeMetadata(writer, type, helpRef, unitRef);
+  if (options.createdTimestampField) {
+    const first = series.samples[0] ?? series.histograms[0];
+    if (first && first.startTimestamp !== 0) {
+      writer.tag(6, WireType.VARINT);
+      writer.int64(first.startTimestamp);
+    }
+  }
+}
+
+/** TimeSeries.metadata (field 5): type 1, help_ref 3, unit_ref 4; written even when empty. */
+export function encodeMetadata(writer: ProtoWriter, type: number, helpRef: number, unitRef: number): void {
   writer.tag(5, WireType.LEN);
   writer.fork();
-  const { type, helpRef, unitRef } = series.metadata;
   if (type !== 0) {
     writer.tag(1, WireType.VARINT);
     writer.varint32(type);
@@ -90,13 +107,6 @@ function encodeTimeSeries(writer: ProtoWriter, series: TimeSeries, options: Enco
     writer.varint32(unitRef);
   }
   writer.join();
-  if (options.createdTimestampField) {
-    const first = series.samples[0] ?? series.histograms[0];
-    if (first && first.startTimestamp !== 0) {
-      writer.tag(6, WireType.VARINT);
-      writer.int64(first.startTimestamp);
-    }
-  }
 }
 
 /**
@@ -104,20 +114,25 @@ function encodeTimeSeries(writer: ProtoWriter, series: TimeSeries, options: Enco
  * same fields 1-2 and no start time (`withStartTimestamp` false).
  */
 export function encodeSample(writer: ProtoWriter, sample: Sample, withStartTimestamp = true): void {
-  if (sample.stale) {
+  encodeSampleFields(writer, sample.value, sample.timestamp, sample.startTimestamp, sample.stale === true, withStartTimestamp);
+}
+
+/** encodeSample from a sample's parts (the builder stores samples column-wise). */
+export function encodeSampleFields(writer: ProtoWriter, value: number, timestamp: number, startTimestamp: number, stale: boolean, withStartTimestamp: boolean): void {
+  if (stale) {
     writer.tag(1, WireType.I64);
     writer.doubleBits(STALE_NAN_LOW_BITS, STALE_NAN_HIGH_BITS);
-  } else if (sample.value !== 0 || Number.isNaN(sample.value)) {
+  } else if (value !== 0 || Number.isNaN(value)) {
     // `!== 0` also drops -0, as Go's `if m.Value != 0` does: -0 arrives as 0 either way.
     writer.tag(1, WireType.I64);
-    writer.double(sample.value);
+    writer.double(value);
   }
-  writeInt64Field(writer, 2, sample.timestamp);
-  if (withStartTimestamp) writeInt64Field(writer, 3, sample.startTimestamp);
+  writeInt64Field(writer, 2, timestamp);
+  if (withStartTimestamp) writeInt64Field(writer, 3, startTimestamp);
 }
 
 /** Exemplar: labels_refs 1, value 2, timestamp 3. */
-function encodeExemplar(writer: ProtoWriter, exemplar: Exemplar): void {
+export function encodeExemplar(writer: ProtoWriter, exemplar: Exemplar): void {
   writePackedUint32(writer, 1, exemplar.labelsRefs);
   writeDoubleField(writer, 2, exemplar.value);
   writeInt64Field(writer, 3, exemplar.timestamp);

@@ -24,6 +24,7 @@ export function unconvertibleScale(points: readonly ExponentialHistogramDataPoin
  */
 export function translateExponentialHistogramPoints(context: MetricContext, points: readonly ExponentialHistogramDataPoint[]): void {
   const { sink, metadata, metricName } = context;
+  const name = context.nameId(metricName);
   for (const point of points) {
     const schema = Math.min(point.scale, MAX_SCHEMA);
     const scaleDown = point.scale - schema;
@@ -48,6 +49,6 @@ export function translateExponentialHistogramPoints(context: MetricContext, poin
     };
     if ((point.flags & FLAG_NO_RECORDED_VALUE) !== 0) histogram.stale = true;
     const exemplars = point.exemplars.length > 0 ? exemplarsOf(point.exemplars) : undefined;
-    sink.histogram(context.seriesLabels(point.attributes, metricName), metadata, histogram, exemplars);
+    sink.histogram(context.pointSet(point.attributes), name, metadata, histogram, exemplars);
   }
 }

@@ -3,7 +3,7 @@ import { type Histogram, ResetHint } from '../rw/types.js';
 import { convertBucketsLayout } from './bucket-layout.js';
 import type { MetricContext } from './context.js';
 import { exemplarsOf } from './exemplars.js';
-import { formatFloatPositional } from './format-float.js';
+import { NO_LABEL } from './sink.js';
 
 /**
  * Explicit-bucket histogram points as classic Prometheus series (addHistogramDataPoints, R36): per point
@@ -13,25 +13,27 @@ import { formatFloatPositional } from './format-float.js';
  */
 export function translateClassicHistogramPoints(context: MetricContext, points: readonly HistogramDataPoint[]): void {
   const { sink, metadata, metricName } = context;
+  const sumName = context.nameId(`${metricName}_sum`);
+  const countName = context.nameId(`${metricName}_count`);
+  const bucketName = context.nameId(`${metricName}_bucket`);
+  const le = context.nameId('le');
+  const infinity = context.nameId('+Inf');
   for (const point of points) {
     const stale = (point.flags & FLAG_NO_RECORDED_VALUE) !== 0;
     const { startTimeMs, timeMs } = point;
-    const base = context.pointLabels(point.attributes);
+    const set = context.pointSet(point.attributes);
     if (point.sum !== undefined) {
-      sink.sample(context.seriesOf(base, `${metricName}_sum`), metadata, timeMs, point.sum, startTimeMs, stale, undefined);
+      sink.sample(set, sumName, NO_LABEL, 0, metadata, timeMs, point.sum, startTimeMs, stale, undefined);
     }
-    sink.sample(context.seriesOf(base, `${metricName}_count`), metadata, timeMs, point.count, startTimeMs, stale, undefined);
-    const bucketName = `${metricName}_bucket`;
+    sink.sample(set, countName, NO_LABEL, 0, metadata, timeMs, point.count, startTimeMs, stale, undefined);
     const bucketExemplars = assignExemplarsToBuckets(point.exemplars, point.explicitBounds);
     const finite = Math.min(point.explicitBounds.length, point.bucketCounts.length);
     let cumulative = 0;
     for (let i = 0; i < finite; i++) {
       cumulative += point.bucketCounts[i];
-      const labels = context.seriesOf(base, bucketName, 'le', formatFloatPositional(point.explicitBounds[i]));
-      sink.sample(labels, metadata, timeMs, cumulative, startTimeMs, stale, bucketExemplars[i]);
+      sink.sample(set, bucketName, le, sink.floatLabelId(point.explicitBounds[i]), metadata, timeMs, cumulative, startTimeMs, stale, bucketExemplars[i]);
     }
-    const infLabels = context.seriesOf(base, bucketName, 'le', '+Inf');
-    sink.sample(infLabels, metadata, timeMs, point.count, startTimeMs, stale, bucketExemplars[point.explicitBounds.length]);
+    sink.sample(set, bucketName, le, infinity, metadata, timeMs, point.count, startTimeMs, stale, bucketExemplars[point.explicitBounds.length]);
   }
 }
 
@@ -61,6 +63,7 @@ function assignExemplarsToBuckets(exemplars: readonly Exemplar[], bounds: readon
  */
 export function translateCustomBucketsHistogramPoints(context: MetricContext, points: readonly HistogramDataPoint[]): void {
   const { sink, metadata, metricName } = context;
+  const name = context.nameId(metricName);
   for (const point of points) {
     let leadingZeros = 0;
     while (leadingZeros < point.bucketCounts.length && point.bucketCounts[leadingZeros] === 0) leadingZeros++;
@@ -84,6 +87,6 @@ export function translateCustomBucketsHistogramPoints(context: MetricContext, po
     };
     if ((point.flags & FLAG_NO_RECORDED_VALUE) !== 0) histogram.stale = true;
     const exemplars = point.exemplars.length > 0 ? exemplarsOf(point.exemplars) : undefined;
-    sink.histogram(context.seriesLabels(point.attributes, metricName), metadata, histogram, exemplars);
+    sink.histogram(context.pointSet(point.attributes), name, metadata, histogram, exemplars);
   }
 }

@@ -4,8 +4,8 @@ import type { Histogram, MetricType } from '../rw/types.js';
  * Where translation delivers its output: series identified by their label set, with points. The
  * builder implements it; translation never sees symbols or bytes.
  *
- * `labels` is a flat [name0, value0, name1, value1, ...] list sorted by name in UTF-8 byte order with
- * unique names and no empty values; it includes `__name__`. The sink may keep the array.
+ * Labels are flat [name0, value0, name1, value1, ...] lists sorted by name in UTF-8 byte order with
+ * unique names and no empty values. The sink may keep the array.
  */
 export type FlatLabels = string[];
 
@@ -34,9 +34,26 @@ export type DropReason =
   | 'invalid_exemplar'
   | 'delta_temporality';
 
+/**
+ * Strings are handed over once and referred to by id: a histogram point's ~17 series share one label
+ * set (`labelSet`) and differ in `__name__` and `le`, so a series is (set, name id, extra label ids).
+ */
 export interface SeriesSink {
+  /** The id of a string (a label name or value). */
+  stringId(value: string): number;
+  /** The id of `value` formatted as Prometheus formats `le` and `quantile` values. */
+  floatLabelId(value: number): number;
+  /** The id of a flat sorted label list without `__name__` (see FlatLabels). */
+  labelSet(labels: FlatLabels): number;
+  /**
+   * A sample of the series labelled `set` plus `__name__` = `name` and, unless `extraName` is -1,
+   * `extraName` = `extraValue` (both overwriting a label of the same name).
+   */
   sample(
-    labels: FlatLabels,
+    set: number,
+    name: number,
+    extraName: number,
+    extraValue: number,
     metadata: SeriesMetadata,
     timestamp: number,
     value: number,
@@ -44,7 +61,10 @@ export interface SeriesSink {
     stale: boolean,
     exemplars: readonly ExemplarOutput[] | undefined,
   ): void;
-  histogram(labels: FlatLabels, metadata: SeriesMetadata, histogram: Histogram, exemplars: readonly ExemplarOutput[] | undefined): void;
+  histogram(set: number, name: number, metadata: SeriesMetadata, histogram: Histogram, exemplars: readonly ExemplarOutput[] | undefined): void;
   /** A metric (with `points` data points) that was not translated, and why. */
   dropped(reason: DropReason, metricName: string, points: number, detail: string): void;
 }
+
+/** `extraName` of a series without an extra label. */
+export const NO_LABEL = -1;

@@ -1,6 +1,7 @@
 import type { KeyValue, Resource } from '../otlp/model.js';
 import { MetricType } from '../rw/types.js';
 import type { MetricContext } from './context.js';
+import { NO_LABEL } from './sink.js';
 import { SERVICE_INSTANCE_ID, SERVICE_NAME, SERVICE_NAMESPACE } from './labels.js';
 import type { TimeRange } from './time-range.js';
 
@@ -25,8 +26,10 @@ export function addTargetInfo(resource: Resource, times: TimeRange, context: Met
   const name = context.options.namespace !== '' ? `${context.options.namespace}_${TARGET_INFO}` : TARGET_INFO;
   // target_info gets no __type__/__unit__ labels (R28).
   context.forMetric(name, MetricType.GAUGE, TARGET_INFO_HELP, '', false);
-  const labels = context.targetInfoLabels(labelled, name);
+  const labels = context.targetInfoLabels(labelled);
   if (!hasLabel(labels, 'job') && !hasLabel(labels, 'instance')) return;
+  const set = context.sink.labelSet(labels);
+  const nameId = context.nameId(name);
   const interval = context.options.lookbackDeltaMs / 2;
   const steps = Math.ceil((times.latest - times.earliest) / interval);
   // Prometheus emits every step however far apart the points are (a point at 0 and one now: 13 million
@@ -34,9 +37,9 @@ export function addTargetInfo(resource: Resource, times: TimeRange, context: Met
   const first = Math.max(0, steps - (context.options.maxTargetInfoSamples - 1));
   for (let step = first; step < steps; step++) {
     // Prometheus steps in nanoseconds and truncates to ms, so an odd lookback's half-ms steps floor.
-    context.sink.sample(labels, context.metadata, Math.floor(times.earliest + step * interval), 1, 0, false, undefined);
+    context.sink.sample(set, nameId, NO_LABEL, 0, context.metadata, Math.floor(times.earliest + step * interval), 1, 0, false, undefined);
   }
-  context.sink.sample(labels, context.metadata, times.latest, 1, 0, false, undefined);
+  context.sink.sample(set, nameId, NO_LABEL, 0, context.metadata, times.latest, 1, 0, false, undefined);
 }
 
 function hasLabel(flat: readonly string[], name: string): boolean {

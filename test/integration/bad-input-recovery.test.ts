@@ -207,10 +207,8 @@ describe.each(ENGINES)('bad input recovery (engine %s)', (engine) => {
       expect(builder.stats.dropped.recent).toEqual([expect.objectContaining({ reason: 'delta_temporality', metric: 'jobs.processed' })]);
     });
 
-    // BUG (src/builder/series-table.ts): SeriesTable.record() overwrites an existing record's
-    // `metadata` with the failing request's, and rollback() restores sample/histogram/exemplar
-    // lengths but not metadata. A rejected request that re-describes an existing series therefore
-    // changes that series' help text. Remove `.fails` once rollback restores metadata.
+    // The failing request re-describes an existing series: the table journals metadata changes, and
+    // rollback restores them.
     it('a rejected request that re-describes an existing series leaves its metadata alone', () => {
       const builder = fresh(options);
       builder.add(encodeOtlp(goodRequest(1)));

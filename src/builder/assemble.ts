@@ -1,0 +1,179 @@
+import type { SymbolEngine } from '../engine/index.js';
+import { LimitError } from '../limits.js';
+import { WireType } from '../protobuf/reader.js';
+import type { ProtoWriter } from '../protobuf/writer.js';
+import { type EncodeV2Options, encodeExemplar, encodeHistogramFields, encodeMetadata, encodeSampleFields, writeSymbols } from '../rw/encode-v2.js';
+import type { Sample, TimeSeries } from '../rw/types.js';
+import type { SeriesMetadata } from '../translate/sink.js';
+import type { SeriesRows } from './order-samples.js';
+import type { SeriesTable } from './series-table.js';
+
+/**
+ * One Remote-Write 2.0 request from a list of the table's (ordered) series: the strings they use go
+ * into the engine in first-use order (labels, help, unit, exemplar labels, series by series), then the
+ * series are written straight from the table's columns.
+ */
+export class RequestAssembler {
+  private labels: Int32Array = new Int32Array(64);
+  /** Per string id: its symbol index, valid for the ids `symbolize` saw. */
+  private symbolOf: Int32Array = new Int32Array(0);
+  /** Per listed series: help and unit string ids. */
+  private metadataIds: Int32Array = new Int32Array(0);
+  private exemplarIds: Array<number[][] | undefined> = [];
+
+  constructor(
+    private readonly table: SeriesTable,
+    private readonly engine: SymbolEngine,
+    private readonly maxSymbols: number,
+  ) {}
+
+  /** Interns every string `series` use in the engine, from an empty table. */
+  symbolize(rows: SeriesRows, series: ArrayLike<number>): void {
+    const table = this.table;
+    const ids = table.strings;
+    // Ids of strings that are not labels; may add ids, so before sizing `position`.
+    this.metadataIds = new Int32Array(2 * series.length);
+    this.exemplarIds = new Array(series.length);
+    let lastMetadata: SeriesMetadata | undefined;
+    let helpId = 0;
+    let unitId = 0;
+    for (let r = 0; r < series.length; r++) {
+      const s = series[r];
+      const metadata = table.metadataOf[s];
+      if (metadata !== lastMetadata) {
+        lastMetadata = metadata;
+        helpId = ids.id(metadata.help);
+        unitId = ids.id(metadata.unit);
+      }
+      this.metadataIds[2 * r] = helpId;
+      this.metadataIds[2 * r + 1] = unitId;
+      const from = rows.exemplarStart[s];
+      const to = rows.exemplarStart[s + 1];
+      if (to > from) {
+        const labelIds: number[][] = [];
+        for (let e = from; e < to; e++) labelIds.push(table.exemplars[e].labels.map((label) => ids.id(label)));
+        this.exemplarIds[r] = labelIds;
+      }
+    }
+    const emptyId = ids.id('');
+    // Each used id's place in `unique` + 1 (0: not used yet); symbols are numbered in first-use order.
+    const position = new Int32Array(ids.strings.length);
+    const unique: string[] = [];
+    const use = (id: number): void => {
+      if (position[id] === 0) position[id] = unique.push(ids.strings[id]);
+    };
+    for (let r = 0; r < series.length; r++) {
+      const s = series[r];
+      this.labels = table.labelIds(s, this.labels);
+      const length = 2 * table.labelCount(s);
+      for (let i = 0; i < length; i++) use(this.labels[i]);
+      use(this.metadataIds[2 * r]);
+      use(this.metadataIds[2 * r + 1]);
+      const exemplarLabelIds = this.exemplarIds[r];
+      if (exemplarLabelIds !== undefined) for (const labelIds of exemplarLabelIds) for (const id of labelIds) use(id);
+    }
+    // RW2 spec: symbols[0] is "", always present; checked before the engine is touched, so a request
+    // over the limit leaves the engine and the last built request as they were.
+    const symbolCount = unique.length + (position[emptyId] === 0 ? 1 : 0);
+    if (symbolCount > this.maxSymbols) {
+      throw new LimitError('maxSymbols', this.maxSymbols, symbolCount, 'the symbol count of one Remote-Write request');
+    }
+    const refs = new Uint32Array(unique.length);
+    this.engine.reset();
+    this.engine.internBatch(unique, unique.length, refs);
+    this.symbolOf = new Int32Array(position.length);
+    for (let id = 0; id < position.length; id++) if (position[id] !== 0) this.symbolOf[id] = refs[position[id] - 1];
+  }
+
+  /** Writes the request of `series` (after symbolize with the same list). */
+  write(writer: ProtoWriter, rows: SeriesRows, series: ArrayLike<number>, options: EncodeV2Options): void {
+    const table = this.table;
+    const samples = table.samples;
+    const symbolOf = this.symbolOf;
+    writeSymbols(writer, this.engine);
+    for (let r = 0; r < series.length; r++) {
+      const s = series[r];
+      writer.tag(5, WireType.LEN);
+      writer.fork();
+      this.labels = table.labelIds(s, this.labels);
+      const length = 2 * table.labelCount(s);
+      writer.tag(1, WireType.LEN);
+      writer.fork();
+      for (let i = 0; i < length; i++) writer.varint32(symbolOf[this.labels[i]]);
+      writer.join();
+      const sampleFrom = rows.sampleStart[s];
+      const sampleTo = rows.sampleStart[s + 1];
+      for (let row = sampleFrom; row < sampleTo; row++) {
+        writer.tag(2, WireType.LEN);
+        writer.fork();
+        encodeSampleFields(writer, samples.value[row], samples.timestamp[row], samples.startTimestamp[row], samples.stale[row] === 1, true);
+        writer.join();
+      }
+      const histogramFrom = rows.histogramStart[s];
+      const histogramTo = rows.histogramStart[s + 1];
+      for (let h = histogramFrom; h < histogramTo; h++) {
+        writer.tag(3, WireType.LEN);
+        writer.fork();
+        encodeHistogramFields(writer, table.histograms[h]);
+        writer.join();
+      }
+      const exemplarLabelIds = this.exemplarIds[r];
+      if (exemplarLabelIds !== undefined) {
+        const from = rows.exemplarStart[s];
+        for (let e = 0; e < exemplarLabelIds.length; e++) {
+          const exemplar = table.exemplars[from + e];
+          writer.tag(4, WireType.LEN);
+          writer.fork();
+          encodeExemplar(writer, { labelsRefs: exemplarLabelIds[e].map((id) => symbolOf[id]), value: exemplar.value, timestamp: exemplar.timestamp });
+          writer.join();
+        }
+      }
+      encodeMetadata(writer, table.metadataOf[s].type, symbolOf[this.metadataIds[2 * r]], symbolOf[this.metadataIds[2 * r + 1]]);
+      if (options.createdTimestampField) {
+        const start = sampleTo > sampleFrom ? samples.startTimestamp[sampleFrom] : histogramTo > histogramFrom ? table.histograms[histogramFrom].startTimestamp : 0;
+        if (start !== 0) {
+          writer.tag(6, WireType.VARINT);
+          writer.int64(start);
+        }
+      }
+      writer.join();
+    }
+  }
+
+  /** The request of `series` (after symbolize with the same list) as plain objects. */
+  timeSeries(rows: SeriesRows, series: ArrayLike<number>): TimeSeries[] {
+    const table = this.table;
+    const symbolOf = this.symbolOf;
+    const result: TimeSeries[] = new Array(series.length);
+    for (let r = 0; r < series.length; r++) {
+      const s = series[r];
+      this.labels = table.labelIds(s, this.labels);
+      const labelsRefs = Array.from(this.labels.subarray(0, 2 * table.labelCount(s)), (id) => symbolOf[id]);
+      const exemplarLabelIds = this.exemplarIds[r] ?? [];
+      const exemplarFrom = rows.exemplarStart[s];
+      result[r] = {
+        labelsRefs,
+        samples: samplesOf(table, rows, s),
+        histograms: table.histograms.slice(rows.histogramStart[s], rows.histogramStart[s + 1]),
+        exemplars: exemplarLabelIds.map((labelIds, e) => {
+          const exemplar = table.exemplars[exemplarFrom + e];
+          return { labelsRefs: labelIds.map((id) => symbolOf[id]), value: exemplar.value, timestamp: exemplar.timestamp };
+        }),
+        metadata: { type: table.metadataOf[s].type, helpRef: symbolOf[this.metadataIds[2 * r]], unitRef: symbolOf[this.metadataIds[2 * r + 1]] },
+      };
+    }
+    return result;
+  }
+}
+
+/** Series `s`'s samples as objects (build(), RW1). */
+export function samplesOf(table: SeriesTable, rows: SeriesRows, s: number): Sample[] {
+  const samples = table.samples;
+  const result: Sample[] = [];
+  for (let row = rows.sampleStart[s]; row < rows.sampleStart[s + 1]; row++) {
+    const sample: Sample = { value: samples.value[row], timestamp: samples.timestamp[row], startTimestamp: samples.startTimestamp[row] };
+    if (samples.stale[row] === 1) sample.stale = true;
+    result.push(sample);
+  }
+  return result;
+}
