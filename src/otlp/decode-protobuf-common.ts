@@ -1,5 +1,7 @@
 import { WireErrorCode } from '../protobuf/errors.js';
 import { type ProtoReader, WireType } from '../protobuf/reader.js';
+import { ByteSequenceCache } from '../protobuf/byte-sequence-cache.js';
+import { DecodeStack } from './decode-stack.js';
 import type { AnyValue, KeyValue } from './model.js';
 
 /**
@@ -9,6 +11,53 @@ import type { AnyValue, KeyValue } from './model.js';
 export const MAX_ANY_VALUE_DEPTH = 32;
 
 const EMPTY: AnyValue = { kind: 'empty' };
+
+/** Attributes (and kvlist entries) of the messages being read: `mark()` at the start, `take()` at the end. */
+export const keyValueStack = new DecodeStack<KeyValue>();
+const anyValueStack = new DecodeStack<AnyValue>();
+
+/** Call before and after each request: an aborted request leaves items behind. */
+export function resetCommonStacks(): void {
+  keyValueStack.reset();
+  anyValueStack.reset();
+}
+
+/**
+ * Data point attributes decoded so far in this request, by their KeyValue bytes. The same few
+ * attributes repeat on thousands of points, so a hit returns the earlier KeyValue instead of decoding
+ * and allocating a new one (10k-point bench workload: decode ~25 -> ~13 ms, retained output 8.4 -> 4.9
+ * MB). Shared entries are frozen, so a consumer that tried to edit one attribute in place (and so
+ * every point sharing it) fails loudly instead. Only scalar values are shared: bytes, arrays and
+ * kvlists hold mutable containers, and nested values are decoded at a depth where the nesting limit
+ * could fail where the same bytes at depth 0 did not.
+ */
+const attributeCache = new ByteSequenceCache<KeyValue>();
+/** Longer attributes rarely repeat, and comparing them costs more. */
+const MAX_CACHED_ATTRIBUTE_BYTES = 256;
+
+/** Starts a new request: attributes cached from another buffer must not match. */
+export function beginAttributes(): void {
+  attributeCache.begin();
+}
+
+/** A data point's (or exemplar's) attribute: a KeyValue at depth 0, shared when its bytes repeat. */
+export function decodeAttribute(reader: ProtoReader, end: number): KeyValue {
+  const start = reader.pos;
+  if (end - start > MAX_CACHED_ATTRIBUTE_BYTES) return decodeKeyValue(reader, end, 0);
+  const slot = attributeCache.slot(reader.view, reader.buf, start, end);
+  const cached = attributeCache.get(slot, reader.view, reader.buf, start, end);
+  if (cached !== undefined) {
+    reader.pos = end;
+    return cached;
+  }
+  const attribute = decodeKeyValue(reader, end, 0);
+  const kind = attribute.value.kind;
+  if (kind !== 'bytes' && kind !== 'array' && kind !== 'kvlist') {
+    Object.freeze(attribute.value);
+    attributeCache.set(slot, start, end, Object.freeze(attribute));
+  }
+  return attribute;
+}
 
 /** KeyValue (opentelemetry/proto/common/v1): key 1, value 2 (AnyValue). */
 export function decodeKeyValue(reader: ProtoReader, end: number, depth: number): KeyValue {
@@ -51,28 +100,28 @@ function decodeAnyValue(reader: ProtoReader, end: number, depth: number): AnyVal
         break;
       case (5 << 3) | WireType.LEN: {
         const listEnd = reader.lengthDelimitedEnd();
-        const values: AnyValue[] = [];
+        const mark = anyValueStack.mark();
         while (reader.pos < listEnd) {
           const itemTag = reader.tag();
           if (itemTag === ((1 << 3) | WireType.LEN)) {
-            values.push(decodeAnyValue(reader, reader.lengthDelimitedEnd(), depth + 1));
+            anyValueStack.push(decodeAnyValue(reader, reader.lengthDelimitedEnd(), depth + 1));
           } else reader.skip(itemTag & 7);
         }
         reader.endOf(listEnd, 'arrayValue');
-        value = { kind: 'array', value: values };
+        value = { kind: 'array', value: anyValueStack.take(mark) };
         break;
       }
       case (6 << 3) | WireType.LEN: {
         const listEnd = reader.lengthDelimitedEnd();
-        const values: KeyValue[] = [];
+        const mark = keyValueStack.mark();
         while (reader.pos < listEnd) {
           const itemTag = reader.tag();
           if (itemTag === ((1 << 3) | WireType.LEN)) {
-            values.push(decodeKeyValue(reader, reader.lengthDelimitedEnd(), depth + 1));
+            keyValueStack.push(decodeKeyValue(reader, reader.lengthDelimitedEnd(), depth + 1));
           } else reader.skip(itemTag & 7);
         }
         reader.endOf(listEnd, 'kvlistValue');
-        value = { kind: 'kvlist', value: values };
+        value = { kind: 'kvlist', value: keyValueStack.take(mark) };
         break;
       }
       case (7 << 3) | WireType.LEN:
