@@ -86,3 +86,5 @@ export function arenaLength(): u32 { return arenaByteLength(); }
 export function refsPtr(): usize { return refsPointer(); }
 export function longRefsPtr(): usize { return longRefsPointer(); }
 export function longRefCount(): u32 { return longRefTotal(); }
+
+export { ensureSeriesInputBytes, seriesInputPointer, seriesOutputPointer, writeSeries } from './series';

@@ -6,14 +6,11 @@
 // Uses the assemblyscript/asc JS API, which needs no install scripts, so this works after `npm ci`
 // on a clean clone.
 //
-// Release shrinkLevel = 0 (asconfig.json), measured on Node 20.20 (best of 15 rounds, the 240k-string
-// request of bench/engine.bench.ts pre-encoded, internBatch + reset only):
-//   shrinkLevel 0: 2839 bytes, 21.9-22.1 ns/string
-//   shrinkLevel 1: 2199 bytes, 24.4-24.6 ns/string
-//   shrinkLevel 2: 2196 bytes, 24.7-25.3 ns/string
-// ~10% faster for 640 bytes (850 base64 characters): speed wins on the hot path. All three stay
-// under 4 KiB, the main-thread synchronous-compile limit of older Chrome versions (current Chrome
-// allows 8 MB, see napi-rs/napi-rs#2513), so even the sync `new WebAssembly.Module` path is safe there.
+// Release shrinkLevel = 0 (asconfig.json): measured on Node 20.20 when the module only interned (240k
+// strings of bench/engine.bench.ts, internBatch + reset): 21.9-22.1 ns/string vs 24.4-25.3 at levels 1-2,
+// ~10% faster for ~640 bytes. With the series writer (assembly/series.ts) the module is ~5.3 kB, over
+// older Chrome's 4 kB main-thread synchronous-compile limit: the browser entry compiles it
+// asynchronously in ready(), and Node and workers may compile synchronously.
 
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';

@@ -1,12 +1,15 @@
 import type { SymbolEngine } from '../engine/index.js';
 import { LimitError } from '../limits.js';
 import { WireType } from '../protobuf/reader.js';
-import type { ProtoWriter } from '../protobuf/writer.js';
-import { type EncodeV2Options, encodeExemplar, encodeHistogramFields, encodeMetadata, encodeSampleFields, writeSymbols } from '../rw/encode-v2.js';
+import { ProtoWriter } from '../protobuf/writer.js';
+import { type EncodeV2Options, encodeExemplar, encodeHistogramFields, writeSymbols } from '../rw/encode-v2.js';
 import type { Sample, TimeSeries } from '../rw/types.js';
 import type { SeriesMetadata } from '../translate/sink.js';
 import type { SeriesRows } from './order-samples.js';
 import type { SeriesTable } from './series-table.js';
+
+/** Series per engine batch: bounds the batch columns (a 1M-point request has ~6M series). */
+const BATCH_SERIES = 16 * 1024;
 
 /**
  * One Remote-Write 2.0 request from a list of the table's (ordered) series: the strings they use go
@@ -20,6 +23,9 @@ export class RequestAssembler {
   /** Per listed series: help and unit string ids. */
   private metadataIds: Int32Array = new Int32Array(0);
   private exemplarIds: Array<number[][] | undefined> = [];
+  /** Histogram and exemplar fields of one batch. */
+  private readonly extraWriter = new ProtoWriter(4096);
+  private extraStart: Uint32Array = new Uint32Array(0);
 
   constructor(
     private readonly table: SeriesTable,
@@ -85,57 +91,89 @@ export class RequestAssembler {
     for (let id = 0; id < position.length; id++) if (position[id] !== 0) this.symbolOf[id] = refs[position[id] - 1];
   }
 
-  /** Writes the request of `series` (after symbolize with the same list). */
+  /**
+   * Writes the request of `series` (after symbolize with the same list): the symbols, then the series
+   * in batches the engine writes from columns (histograms and exemplars, rare and nested, encoded here).
+   */
   write(writer: ProtoWriter, rows: SeriesRows, series: ArrayLike<number>, options: EncodeV2Options): void {
+    writeSymbols(writer, this.engine);
+    for (let first = 0; first < series.length; first += BATCH_SERIES) {
+      const bytes = this.writeBatch(rows, series, first, Math.min(series.length, first + BATCH_SERIES), options.createdTimestampField === true);
+      writer.ensure(bytes.length);
+      writer.buf.set(bytes, writer.pos);
+      writer.pos += bytes.length;
+    }
+  }
+
+  private writeBatch(rows: SeriesRows, series: ArrayLike<number>, first: number, end: number, withCreated: boolean): Uint8Array {
     const table = this.table;
     const samples = table.samples;
     const symbolOf = this.symbolOf;
-    writeSymbols(writer, this.engine);
-    for (let r = 0; r < series.length; r++) {
+    const count = end - first;
+    let labelTotal = 0;
+    let rowTotal = 0;
+    const extra = this.extraWriter;
+    extra.reset();
+    const extraStart = this.extraStart.length > count ? this.extraStart : (this.extraStart = new Uint32Array(2 * count + 1));
+    for (let r = first; r < end; r++) {
       const s = series[r];
-      writer.tag(5, WireType.LEN);
-      writer.fork();
+      labelTotal += 2 * table.labelCount(s);
+      rowTotal += rows.sampleStart[s + 1] - rows.sampleStart[s];
+      extraStart[r - first] = extra.pos;
+      if (rows.histogramStart[s + 1] > rows.histogramStart[s] || rows.exemplarStart[s + 1] > rows.exemplarStart[s]) this.encodeExtra(rows, s, r);
+    }
+    extraStart[count] = extra.pos;
+    const batch = this.engine.seriesBatch(count, labelTotal, rowTotal, extra.pos);
+    batch.extraBytes.set(extra.buf.subarray(0, extra.pos));
+    batch.extraStart.set(extraStart.subarray(0, count + 1));
+    let labelAt = 0;
+    let rowAt = 0;
+    for (let i = 0; i < count; i++) {
+      const s = series[first + i];
+      batch.labelStart[i] = labelAt;
       this.labels = table.labelIds(s, this.labels);
       const length = 2 * table.labelCount(s);
-      writer.tag(1, WireType.LEN);
+      for (let l = 0; l < length; l++) batch.labelRefs[labelAt++] = symbolOf[this.labels[l]];
+      batch.rowStart[i] = rowAt;
+      const rowFrom = rows.sampleStart[s];
+      const rowTo = rows.sampleStart[s + 1];
+      for (let row = rowFrom; row < rowTo; row++, rowAt++) {
+        batch.value[rowAt] = samples.value[row];
+        batch.timestamp[rowAt] = samples.timestamp[row];
+        batch.startTimestamp[rowAt] = samples.startTimestamp[row];
+        batch.stale[rowAt] = samples.stale[row];
+      }
+      batch.metadata[3 * i] = table.metadataOf[s].type;
+      batch.metadata[3 * i + 1] = symbolOf[this.metadataIds[2 * (first + i)]];
+      batch.metadata[3 * i + 2] = symbolOf[this.metadataIds[2 * (first + i) + 1]];
+      if (withCreated) {
+        const histogramFrom = rows.histogramStart[s];
+        batch.created[i] = rowTo > rowFrom ? samples.startTimestamp[rowFrom] : rows.histogramStart[s + 1] > histogramFrom ? table.histograms[histogramFrom].startTimestamp : 0;
+      }
+    }
+    batch.labelStart[count] = labelAt;
+    batch.rowStart[count] = rowAt;
+    return this.engine.writeSeries(batch, withCreated);
+  }
+
+  /** TimeSeries fields 3 (histograms) and 4 (exemplars) of series `s`, listed at `r`. */
+  private encodeExtra(rows: SeriesRows, s: number, r: number): void {
+    const table = this.table;
+    const writer = this.extraWriter;
+    for (let h = rows.histogramStart[s]; h < rows.histogramStart[s + 1]; h++) {
+      writer.tag(3, WireType.LEN);
       writer.fork();
-      for (let i = 0; i < length; i++) writer.varint32(symbolOf[this.labels[i]]);
+      encodeHistogramFields(writer, table.histograms[h]);
       writer.join();
-      const sampleFrom = rows.sampleStart[s];
-      const sampleTo = rows.sampleStart[s + 1];
-      for (let row = sampleFrom; row < sampleTo; row++) {
-        writer.tag(2, WireType.LEN);
-        writer.fork();
-        encodeSampleFields(writer, samples.value[row], samples.timestamp[row], samples.startTimestamp[row], samples.stale[row] === 1, true);
-        writer.join();
-      }
-      const histogramFrom = rows.histogramStart[s];
-      const histogramTo = rows.histogramStart[s + 1];
-      for (let h = histogramFrom; h < histogramTo; h++) {
-        writer.tag(3, WireType.LEN);
-        writer.fork();
-        encodeHistogramFields(writer, table.histograms[h]);
-        writer.join();
-      }
-      const exemplarLabelIds = this.exemplarIds[r];
-      if (exemplarLabelIds !== undefined) {
-        const from = rows.exemplarStart[s];
-        for (let e = 0; e < exemplarLabelIds.length; e++) {
-          const exemplar = table.exemplars[from + e];
-          writer.tag(4, WireType.LEN);
-          writer.fork();
-          encodeExemplar(writer, { labelsRefs: exemplarLabelIds[e].map((id) => symbolOf[id]), value: exemplar.value, timestamp: exemplar.timestamp });
-          writer.join();
-        }
-      }
-      encodeMetadata(writer, table.metadataOf[s].type, symbolOf[this.metadataIds[2 * r]], symbolOf[this.metadataIds[2 * r + 1]]);
-      if (options.createdTimestampField) {
-        const start = sampleTo > sampleFrom ? samples.startTimestamp[sampleFrom] : histogramTo > histogramFrom ? table.histograms[histogramFrom].startTimestamp : 0;
-        if (start !== 0) {
-          writer.tag(6, WireType.VARINT);
-          writer.int64(start);
-        }
-      }
+    }
+    const exemplarLabelIds = this.exemplarIds[r];
+    if (exemplarLabelIds === undefined) return;
+    const from = rows.exemplarStart[s];
+    for (let e = 0; e < exemplarLabelIds.length; e++) {
+      const exemplar = table.exemplars[from + e];
+      writer.tag(4, WireType.LEN);
+      writer.fork();
+      encodeExemplar(writer, { labelsRefs: exemplarLabelIds[e].map((id) => this.symbolOf[id]), value: exemplar.value, timestamp: exemplar.timestamp });
       writer.join();
     }
   }

@@ -10,6 +10,8 @@
 
 import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';
 import { REF_OFFSET_LIMIT, isLongRef, longRefIndex, packLongRef, packRef, refLength, refOffset } from './packed-ref.js';
+import { type SeriesBatch, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
+import { SeriesWriter } from './series-writer.js';
 import type { SymbolEngine } from './types.js';
 import { MAX_UTF8_BYTES_PER_CODE_UNIT, toWellFormed, utf8Decoder, writeUtf8 } from './utf8.js';
 
@@ -31,6 +33,8 @@ export class JsSymbolEngine implements SymbolEngine {
   /** (offset, length) pairs for long refs. */
   private longRefs = new Uint32Array(2 * INITIAL_LONG_REFS);
   private longRefCount = 0;
+  private batchBuffer = new ArrayBuffer(256 * 1024);
+  private readonly seriesWriter = new SeriesWriter();
 
   get size(): number {
     return this.count;
@@ -146,6 +150,16 @@ export class JsSymbolEngine implements SymbolEngine {
       );
     }
   }
+
+  seriesBatch(count: number, labels: number, rows: number, extraBytes: number): SeriesBatch {
+    const { bytes } = seriesBatchLayout(count, labels, rows, extraBytes);
+    if (bytes > this.batchBuffer.byteLength) this.batchBuffer = new ArrayBuffer(Math.max(bytes, 2 * this.batchBuffer.byteLength));
+    return seriesBatchViews(this.batchBuffer, 0, count, labels, rows, extraBytes);
+  }
+
+  writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array {
+    return this.seriesWriter.write(batch, withCreatedTimestamp);
+  }
 }
 
 /** A copy of `array` with room for at least `required` elements (doubling: amortised O(1) appends). */
@@ -153,4 +167,5 @@ function grown<T extends Uint8Array | Uint32Array>(array: T, required: number): 
   const next = new (array.constructor as new (length: number) => T)(Math.max(required, array.length * 2));
   next.set(array);
   return next;
+
 }

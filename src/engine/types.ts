@@ -8,6 +8,8 @@
  * Two implementations: `wasm` (AssemblyScript, assembly/) and `js` (pure TypeScript). For the same
  * sequence of calls both MUST produce the same indices and the same bytes.
  */
+import type { SeriesBatch } from './series-batch.js';
+
 export type EngineKind = 'wasm' | 'js';
 
 export interface SymbolEngine {
@@ -48,4 +50,14 @@ export interface SymbolEngine {
 
   /** Symbol `index` decoded back to a string (resolution of its packed reference). */
   resolve(index: number): string;
+
+  /**
+   * Column views for a batch of `count` series with `labels` label refs in all, `rows` samples and
+   * `extraBytes` pre-encoded histogram/exemplar bytes (series-batch.ts), for the caller to fill. Valid
+   * until the next call on this engine.
+   */
+  seriesBatch(count: number, labels: number, rows: number, extraBytes: number): SeriesBatch;
+
+  /** The batch's series as RW2 `Request.timeseries` entries (field 5), back to back; a view valid until the next call. */
+  writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array;
 }

@@ -9,6 +9,7 @@
 
 import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';
 import { isLongRef, longRefIndex, refLength, refOffset } from './packed-ref.js';
+import { type SeriesBatch, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
 import type { SymbolEngine } from './types.js';
 import { MAX_UTF8_BYTES_PER_CODE_UNIT, utf8Decoder, utf8Encoder, writeUtf8 } from './utf8.js';
 import { WASM_BASE64 } from './wasm-bytes.js';
@@ -44,6 +45,13 @@ interface SymbolModuleExports {
   arenaLength(): number;
   refsPtr(): number;
   longRefsPtr(): number;
+  ensureSeriesInputBytes(bytes: number): number;
+  seriesInputPointer(): number;
+  seriesOutputPointer(): number;
+  writeSeries(
+    count: number, labelStart: number, labelRefs: number, rowStart: number, values: number, timestamps: number, starts: number,
+    stales: number, metadata: number, created: number, extraStart: number, extraBytes: number, withCreated: number,
+  ): number;
 }
 
 /** Compiled once per process (or page); every engine instantiates it for its own memory. */
@@ -52,8 +60,8 @@ let compiling: Promise<void> | undefined;
 
 /**
  * The compiled module; on first use, compiles the embedded bytes synchronously where that is allowed
- * (Node, workers). The module is under even old Chrome's 4 kB main-thread limit, but the browser
- * entry still requires `ready()` so that one rule covers both WASM modules.
+ * (Node, workers). Older browsers' main threads refuse synchronous compiles over 4 kB (ours is ~5.3 kB),
+ * so the browser entry requires `ready()`, one rule for both WASM modules.
  */
 function symbolModule(): WebAssembly.Module {
   if (compiledModule === undefined) {
@@ -90,7 +98,7 @@ export function compileSymbolModule(source?: WasmSource): Promise<void> {
 }
 
 /** The exports WasmSymbolEngine calls: a module from elsewhere (ready({ wasm })) must have them all. */
-const REQUIRED_EXPORTS = ['memory', 'init', 'scratchPtr', 'scratchCapacity', 'outputPtr', 'ensureScratch', 'ensureOutput', 'internBatch', 'reset', 'symbolCount', 'arenaPtr', 'arenaLength', 'refsPtr', 'longRefsPtr'];
+const REQUIRED_EXPORTS = ['memory', 'init', 'scratchPtr', 'scratchCapacity', 'outputPtr', 'ensureScratch', 'ensureOutput', 'internBatch', 'reset', 'symbolCount', 'arenaPtr', 'arenaLength', 'refsPtr', 'longRefsPtr', 'ensureSeriesInputBytes', 'seriesInputPointer', 'seriesOutputPointer', 'writeSeries'];
 
 function checkExports(module: WebAssembly.Module): WebAssembly.Module {
   const names = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
@@ -204,6 +212,22 @@ export class WasmSymbolEngine implements SymbolEngine {
     const offset = this.offsetOf(index); // first: it syncs arenaStart when the table moved
     const start = this.arenaStart + offset;
     return utf8Decoder.decode(this.bytes.subarray(start, start + this.lengthOf(index)));
+  }
+
+  seriesBatch(count: number, labels: number, rows: number, extraBytes: number): SeriesBatch {
+    const { bytes } = seriesBatchLayout(count, labels, rows, extraBytes);
+    this.checkStatus(this.wasm.ensureSeriesInputBytes(bytes), 'ensureSeriesInputBytes');
+    this.afterGrowableCall();
+    return seriesBatchViews(this.wasm.memory.buffer, this.wasm.seriesInputPointer(), count, labels, rows, extraBytes);
+  }
+
+  writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array {
+    const o = batch.offsets;
+    const written = this.wasm.writeSeries(batch.count, o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], withCreatedTimestamp ? 1 : 0);
+    this.afterGrowableCall();
+    if (written < 0) this.checkStatus(-written, 'writeSeries');
+    const start = this.wasm.seriesOutputPointer();
+    return this.bytes.subarray(start, start + written);
   }
 
   /**

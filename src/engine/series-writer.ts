@@ -1,0 +1,184 @@
+import type { SeriesBatch } from './series-batch.js';
+
+/** Prometheus's stale marker, model/value.StaleNaN, as two little-endian words. */
+const STALE_NAN_LOW = 0x00000002;
+const STALE_NAN_HIGH = 0x7ff00000;
+const TWO_32 = 4294967296;
+
+/**
+ * The js engine's writer of `Request.timeseries` entries: assembly/series.ts in TypeScript, step for
+ * step (sizes first, then bytes; minimal varint length prefixes), so both engines write the same bytes.
+ */
+export class SeriesWriter {
+  private out = new Uint8Array(256 * 1024);
+  private view = new DataView(this.out.buffer);
+  private pos = 0;
+
+  /** The series of `batch`, back to back; a view valid until the next call. */
+  write(batch: SeriesBatch, withCreated: boolean): Uint8Array {
+    this.pos = 0;
+    const { labelStart, labelRefs, rowStart, value: values, timestamp: timestamps, startTimestamp: starts, stale: stales, metadata, created, extraStart, extraBytes } = batch;
+    for (let i = 0; i < batch.count; i++) {
+      const labelsFrom = labelStart[i];
+      const labelsTo = labelStart[i + 1];
+      let labelsSize = 0;
+      for (let l = labelsFrom; l < labelsTo; l++) labelsSize += varintSize(labelRefs[l]);
+      let seriesSize = labelsTo > labelsFrom ? 1 + varintSize(labelsSize) + labelsSize : 0;
+      const rowsFrom = rowStart[i];
+      const rowsTo = rowStart[i + 1];
+      for (let r = rowsFrom; r < rowsTo; r++) {
+        const size = sampleSize(values[r], timestamps[r], starts[r], stales[r] !== 0);
+        seriesSize += 1 + varintSize(size) + size;
+      }
+      const extraFrom = extraStart[i];
+      const extraTo = extraStart[i + 1];
+      seriesSize += extraTo - extraFrom;
+      const type = metadata[3 * i];
+      const help = metadata[3 * i + 1];
+      const unit = metadata[3 * i + 2];
+      const metadataSize = optionalVarintFieldSize(type) + optionalVarintFieldSize(help) + optionalVarintFieldSize(unit);
+      seriesSize += 1 + varintSize(metadataSize) + metadataSize;
+      const createdAt = withCreated ? Math.trunc(created[i]) : 0;
+      if (createdAt !== 0) seriesSize += 1 + int64Size(createdAt);
+
+      this.ensure(1 + varintSize(seriesSize) + seriesSize);
+      this.byte(0x2a); // field 5, LEN
+      this.varint(seriesSize);
+      if (labelsTo > labelsFrom) {
+        this.byte(0x0a); // labels_refs 1, packed
+        this.varint(labelsSize);
+        for (let l = labelsFrom; l < labelsTo; l++) this.varint(labelRefs[l]);
+      }
+      for (let r = rowsFrom; r < rowsTo; r++) {
+        const value = values[r];
+        const timestamp = Math.trunc(timestamps[r]);
+        const start = Math.trunc(starts[r]);
+        const stale = stales[r] !== 0;
+        this.byte(0x12); // samples 2
+        this.varint(sampleSize(value, timestamp, start, stale));
+        if (stale) {
+          this.byte(0x09);
+          this.view.setUint32(this.pos, STALE_NAN_LOW, true);
+          this.view.setUint32(this.pos + 4, STALE_NAN_HIGH, true);
+          this.pos += 8;
+        } else if (value !== 0 || Number.isNaN(value)) {
+          // `!== 0` also drops -0, as Go's `if m.Value != 0` does.
+          this.byte(0x09);
+          this.view.setFloat64(this.pos, value, true);
+          this.pos += 8;
+        }
+        if (timestamp !== 0) {
+          this.byte(0x10);
+          this.int64(timestamp);
+        }
+        if (start !== 0) {
+          this.byte(0x18);
+          this.int64(start);
+        }
+      }
+      if (extraTo > extraFrom) {
+        this.out.set(extraBytes.subarray(extraFrom, extraTo), this.pos);
+        this.pos += extraTo - extraFrom;
+      }
+      this.byte(0x2a); // metadata 5
+      this.varint(metadataSize);
+      if (type !== 0) {
+        this.byte(0x08);
+        this.varint(type);
+      }
+      if (help !== 0) {
+        this.byte(0x18);
+        this.varint(help);
+      }
+      if (unit !== 0) {
+        this.byte(0x20);
+        this.varint(unit);
+      }
+      if (createdAt !== 0) {
+        this.byte(0x30); // created_timestamp 6 (rc.3)
+        this.int64(createdAt);
+      }
+    }
+    return this.out.subarray(0, this.pos);
+  }
+
+  private ensure(bytes: number): void {
+    if (this.pos + bytes <= this.out.length) return;
+    let capacity = this.out.length * 2;
+    while (capacity < this.pos + bytes) capacity *= 2;
+    const grown = new Uint8Array(capacity);
+    grown.set(this.out.subarray(0, this.pos));
+    this.out = grown;
+    this.view = new DataView(grown.buffer);
+  }
+
+  private byte(value: number): void {
+    this.out[this.pos++] = value;
+  }
+
+  private varint(value: number): void {
+    const out = this.out;
+    let pos = this.pos;
+    while (value > 0x7f) {
+      out[pos++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    out[pos++] = value;
+    this.pos = pos;
+  }
+
+  /** An int64 varint of an integral number: negatives as their 64-bit two's complement (10 bytes). */
+  private int64(value: number): void {
+    if (value >= 0 && value <= 0xffffffff) {
+      this.varint(value);
+      return;
+    }
+    let [lo, hi] = int64Words(value);
+    const out = this.out;
+    let pos = this.pos;
+    while (hi > 0 || lo > 0x7f) {
+      out[pos++] = (lo & 0x7f) | 0x80;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    out[pos++] = lo;
+    this.pos = pos;
+  }
+}
+
+function varintSize(value: number): number {
+  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
+}
+
+function int64Size(value: number): number {
+  if (value >= 0 && value <= 0xffffffff) return varintSize(value);
+  if (value < 0) return 10;
+  let size = 1;
+  let rest = value;
+  while (rest >= 128) {
+    rest = Math.floor(rest / 128);
+    size++;
+  }
+  return size;
+}
+
+function int64Words(value: number): [number, number] {
+  if (value >= 0) return [value >>> 0, Math.floor(value / TWO_32) >>> 0];
+  const magnitude = -value;
+  let lo = magnitude >>> 0;
+  let hi = Math.floor(magnitude / TWO_32) >>> 0;
+  lo = (~lo + 1) >>> 0;
+  hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
+  return [lo, hi];
+}
+
+function sampleSize(value: number, timestamp: number, start: number, stale: boolean): number {
+  let size = stale || value !== 0 || Number.isNaN(value) ? 9 : 0;
+  if (timestamp !== 0) size += 1 + int64Size(timestamp);
+  if (start !== 0) size += 1 + int64Size(start);
+  return size;
+}
+
+function optionalVarintFieldSize(value: number): number {
+  return value !== 0 ? 1 + varintSize(value) : 0;
+}
