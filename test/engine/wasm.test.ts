@@ -24,6 +24,32 @@ describe('wasm engine: storage is kept across requests', () => {
     expect(engine.memoryBytes()).toBe(warmedUp);
   }, 60_000); // 2M interns: generous for a loaded CI machine
 
+  it('does not grow memory over 1000 rounds of (intern; write a batch of series of varying size)', () => {
+    const engine = new WasmSymbolEngine();
+    const round = (r: number) => {
+      engine.reset();
+      engine.internBatch(['a', 'b'], 2, new Uint32Array(2));
+      // Sizes vary by round, never above the largest one of the warm-up.
+      const count = 1_000 + (r % 7) * 100;
+      const batch = engine.seriesBatch(count, 4 * count, count, 0);
+      for (let i = 0; i < count; i++) {
+        batch.labelStart[i] = 4 * i;
+        batch.labelRefs.set([1, 2, 2, 1], 4 * i);
+        batch.rowStart[i] = i;
+        batch.value[i] = r + i;
+        batch.timestamp[i] = 1_700_000_000_000 + i;
+        batch.metadata.set([2, 0, 0], 3 * i);
+      }
+      batch.labelStart[count] = 4 * count;
+      batch.rowStart[count] = count;
+      return engine.writeSeries(batch, false).length;
+    };
+    for (let r = 0; r < 7; r++) round(r);
+    const warmedUp = engine.memoryBytes();
+    for (let r = 0; r < 1_000; r++) expect(round(r)).toBeGreaterThan(0);
+    expect(engine.memoryBytes()).toBe(warmedUp);
+  }, 60_000);
+
   it('gives each engine its own memory', () => {
     const first = new WasmSymbolEngine();
     const second = new WasmSymbolEngine();
