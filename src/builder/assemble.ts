@@ -4,7 +4,9 @@ import { WireType } from '../protobuf/reader.js';
 import { ProtoWriter } from '../protobuf/writer.js';
 import { type EncodeV2Options, encodeExemplar, encodeHistogramFields, writeSymbols } from '../rw/encode-v2.js';
 import type { Sample, TimeSeries } from '../rw/types.js';
-import type { SeriesMetadata } from '../translate/sink.js';
+import { NO_LABEL, type SeriesMetadata } from '../translate/sink.js';
+import { compareUtf8 } from '../rw/label-order.js';
+import { METRIC_NAME, METRIC_NAME_ID } from './label-sets.js';
 import type { SeriesRows } from './order-samples.js';
 import type { SeriesTable } from './series-table.js';
 
@@ -68,11 +70,27 @@ export class RequestAssembler {
     const use = (id: number): void => {
       if (position[id] === 0) position[id] = unique.push(ids.strings[id]);
     };
+    // Once one series of a label set has used all its labels, the set's other series (a histogram's
+    // buckets, sum and count) can only add their own `__name__` and extra label.
+    const setDone = new Uint8Array(table.sets.size);
     for (let r = 0; r < series.length; r++) {
       const s = series[r];
-      this.labels = table.labelIds(s, this.labels);
-      const length = 2 * table.labelCount(s);
-      for (let i = 0; i < length; i++) use(this.labels[i]);
+      const set = table.setOf[s];
+      if (setDone[set] === 0) {
+        this.labels = table.labelIds(s, this.labels);
+        const length = 2 * table.labelCount(s);
+        for (let i = 0; i < length; i++) use(this.labels[i]);
+        setDone[set] = 1;
+      } else {
+        const extraName = table.extraNameOf[s];
+        const nameFirst = extraName === NO_LABEL || this.nameBefore(set, extraName);
+        if (nameFirst) use(table.nameOf[s]);
+        if (extraName !== NO_LABEL) {
+          use(extraName);
+          use(table.extraValueOf[s]);
+        }
+        if (!nameFirst) use(table.nameOf[s]);
+      }
       use(this.metadataIds[2 * r]);
       use(this.metadataIds[2 * r + 1]);
       const exemplarLabelIds = this.exemplarIds[r];
@@ -89,6 +107,14 @@ export class RequestAssembler {
     this.engine.internBatch(unique, unique.length, refs);
     this.symbolOf = new Int32Array(position.length);
     for (let id = 0; id < position.length; id++) if (position[id] !== 0) this.symbolOf[id] = refs[position[id] - 1];
+  }
+
+  /** Whether `__name__` comes before label `extraName` in the labels of a series of `set` (as mergeLabels orders them). */
+  private nameBefore(set: number, extraName: number): boolean {
+    const sets = this.table.sets;
+    const namePoint = sets.insertionPoint(set, METRIC_NAME_ID);
+    const extraPoint = sets.insertionPoint(set, extraName);
+    return namePoint !== extraPoint ? namePoint < extraPoint : compareUtf8(METRIC_NAME, this.table.strings.strings[extraName]) < 0;
   }
 
   /**
