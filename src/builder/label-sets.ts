@@ -1,5 +1,6 @@
 import { compareUtf8 } from '../rw/label-order.js';
-import { StringIds, idsKey } from './string-ids.js';
+import { growInt32, growUint8 } from './columns.js';
+import type { StringIds } from './string-ids.js';
 
 /** Label name of the metric name, id 0 in every table (interned first). */
 export const METRIC_NAME = '__name__';
@@ -9,64 +10,87 @@ export const METRIC_NAME_ID = 0;
  * The label sets a request's data points share: one per distinct set of (name, value) string ids, stored
  * as flat sorted id pairs. A histogram point's ~17 series all reference one set and differ only in
  * `__name__` and `le`, so series carry (set, name, extra label) instead of their own label arrays.
+ *
+ * Sets live back to back in one pool and are found through an open-addressing index on their hash
+ * (no key string and no typed array per set: on the 10k-point bench workload almost every point has its
+ * own set, and those allocations showed up as GC time).
  */
 export class LabelSets {
-  readonly pairs: Int32Array[] = [];
+  size = 0;
+  /** Every set's flat (name id, value id) pairs, back to back: set `s` is pool[start[s], start[s + 1]). */
+  pool: Int32Array = new Int32Array(16 * 1024);
+  /** Where each set's pairs start in `pool`; start[size] is the pool's used length. */
+  start: Int32Array = new Int32Array(1025);
   /** Order-independent hash of each set's pairs (see pairHash). */
-  readonly hashes: number[] = [];
+  hashes: Int32Array = new Int32Array(1024);
   /** Value id of `__name__` in each set, -1 when absent (a promoted attribute or external label can be named so). */
-  readonly metricNameValue: number[] = [];
+  metricNameValue: Int32Array = new Int32Array(1024);
   /** Whether any name or value of the set is over the byte limits: series of it take the slow check. */
-  readonly oversized: boolean[] = [];
-  private readonly keys: Array<string | undefined> = [];
-  private readonly byKey = new Map<string, number>();
-  /** Per set, the insertion point of `__name__` and of the last extra label name asked for (see insertionPoint). */
-  private readonly namePoint: number[] = [];
-  private readonly extraName: number[] = [];
-  private readonly extraPoint: number[] = [];
+  oversized: Uint8Array = new Uint8Array(1024);
+  /** Per set, the insertion point of `__name__` (-1 = not computed) and of the last extra label name asked for (see insertionPoint). */
+  private namePoint: Int32Array = new Int32Array(1024);
+  private extraName: Int32Array = new Int32Array(1024);
+  private extraPoint: Int32Array = new Int32Array(1024);
+  /** Open-addressing index over the sets: set number + 1, 0 = empty. */
+  private slots: Int32Array = new Int32Array(4096);
 
   constructor(
     private readonly strings: StringIds,
-    private readonly isOversized: (flatIds: Int32Array) => boolean,
-    /** Sets with more labels than this are not keyed (idsKey's argument list has a limit); a series of one fails the label-count limit. */
-    private readonly maxKeyedLabels: number,
+    /** Whether the string of an id is over the label name (`name`) or value byte limit. */
+    private readonly isOversized: (id: number, name: boolean) => boolean,
   ) {}
 
-  get size(): number {
-    return this.pairs.length;
+  /** Pairs in set `set`. */
+  pairCount(set: number): number {
+    return (this.start[set + 1] - this.start[set]) >> 1;
   }
 
-  /** The id of the set of `ids` (flat name/value id pairs sorted by name, names unique). */
-  id(ids: Int32Array): number {
-    let key: string | undefined;
-    if (ids.length <= 2 * this.maxKeyedLabels) {
-      key = idsKey(ids, 0);
-      const known = this.byKey.get(key);
-      if (known !== undefined) return known;
-    }
-    const id = this.pairs.length;
-    if (key !== undefined) this.byKey.set(key, id);
-    this.keys.push(key);
-    this.pairs.push(ids);
+  /**
+   * The id of the set of ids[0, length) (flat name/value id pairs sorted by name, names unique). `ids`
+   * may be a scratch buffer: a new set's pairs are copied.
+   */
+  id(ids: Int32Array, length = ids.length): number {
     let hash = 0;
     let nameValue = -1;
-    for (let i = 0; i < ids.length; i += 2) {
+    for (let i = 0; i < length; i += 2) {
       hash = (hash + pairHash(ids[i], ids[i + 1])) | 0;
       if (ids[i] === METRIC_NAME_ID) nameValue = ids[i + 1];
     }
-    this.hashes.push(hash);
-    this.metricNameValue.push(nameValue);
-    this.oversized.push(this.isOversized(ids));
-    this.namePoint.push(-1);
-    this.extraName.push(-1);
-    this.extraPoint.push(-1);
-    return id;
+    const mask = this.slots.length - 1;
+    let i = hash & mask;
+    for (; ; i = (i + 1) & mask) {
+      const slot = this.slots[i];
+      if (slot === 0) break;
+      const set = slot - 1;
+      if (this.hashes[set] === hash && this.equals(set, ids, length)) return set;
+    }
+    const set = this.size;
+    if (set === this.hashes.length || set + 1 === this.start.length) this.growSets(set + 2);
+    const from = this.start[set];
+    if (from + length > this.pool.length) this.pool = growInt32(this.pool, from + length);
+    let oversized = 0;
+    for (let p = 0; p < length; p += 2) {
+      this.pool[from + p] = ids[p];
+      this.pool[from + p + 1] = ids[p + 1];
+      if (this.isOversized(ids[p], true) || this.isOversized(ids[p + 1], false)) oversized = 1;
+    }
+    this.start[set + 1] = from + length;
+    this.hashes[set] = hash;
+    this.metricNameValue[set] = nameValue;
+    this.oversized[set] = oversized;
+    this.namePoint[set] = -1;
+    this.extraName[set] = -1;
+    this.extraPoint[set] = -1;
+    this.size = set + 1;
+    if (2 * this.size > this.slots.length) this.growSlots();
+    else this.slots[i] = set + 1;
+    return set;
   }
 
   /** The value id of label `name` in set `set`, or -1. */
   valueOf(set: number, name: number): number {
-    const ids = this.pairs[set];
-    for (let i = 0; i < ids.length; i += 2) if (ids[i] === name) return ids[i + 1];
+    const pool = this.pool;
+    for (let i = this.start[set], end = this.start[set + 1]; i < end; i += 2) if (pool[i] === name) return pool[i + 1];
     return -1;
   }
 
@@ -88,26 +112,56 @@ export class LabelSets {
   }
 
   private search(set: number, name: number): number {
-    const ids = this.pairs[set];
-    const text = this.strings.strings[name];
+    const strings = this.strings.strings;
+    const pool = this.pool;
+    const from = this.start[set];
+    const pairs = this.pairCount(set);
+    const text = strings[name];
     let pair = 0;
-    while (2 * pair < ids.length && compareUtf8(this.strings.strings[ids[2 * pair]], text) < 0) pair++;
+    while (pair < pairs && compareUtf8(strings[pool[from + 2 * pair]], text) < 0) pair++;
     return pair;
+  }
+
+  private equals(set: number, ids: Int32Array, length: number): boolean {
+    const from = this.start[set];
+    if (this.start[set + 1] - from !== length) return false;
+    const pool = this.pool;
+    for (let i = 0; i < length; i++) if (pool[from + i] !== ids[i]) return false;
+    return true;
   }
 
   /** Forgets sets from `count` on (an add() rolled back). */
   truncate(count: number): void {
-    for (let set = count; set < this.pairs.length; set++) {
-      const key = this.keys[set];
-      if (key !== undefined) this.byKey.delete(key);
-    }
-    for (const column of [this.pairs, this.hashes, this.metricNameValue, this.oversized, this.keys, this.namePoint, this.extraName, this.extraPoint]) {
-      column.length = count;
-    }
+    if (count >= this.size) return;
+    this.size = count;
+    this.slots.fill(0);
+    for (let set = 0; set < count; set++) this.insertSlot(set);
   }
 
   clear(): void {
     this.truncate(0);
+  }
+
+  private insertSlot(set: number): void {
+    const mask = this.slots.length - 1;
+    let i = this.hashes[set] & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = set + 1;
+  }
+
+  private growSlots(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let set = 0; set < this.size; set++) this.insertSlot(set);
+  }
+
+  private growSets(needed: number): void {
+    this.start = growInt32(this.start, needed);
+    this.hashes = growInt32(this.hashes, needed);
+    this.metricNameValue = growInt32(this.metricNameValue, needed);
+    this.oversized = growUint8(this.oversized, needed);
+    this.namePoint = growInt32(this.namePoint, needed);
+    this.extraName = growInt32(this.extraName, needed);
+    this.extraPoint = growInt32(this.extraPoint, needed);
   }
 }
 

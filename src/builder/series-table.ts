@@ -57,6 +57,7 @@ export class SeriesTable implements SeriesSink {
   extraValueOf: Int32Array = new Int32Array(1024);
   kindOf: Uint8Array = new Uint8Array(1024);
   private hashOf: Int32Array = new Int32Array(1024);
+  /** Per series, its metadata; only [0, size) is current (see reset). */
   readonly metadataOf: SeriesMetadata[] = [];
   /** Open-addressing index over the series: series number + 1, 0 = empty. */
   private slots: Int32Array = new Int32Array(4096);
@@ -75,10 +76,16 @@ export class SeriesTable implements SeriesSink {
   /** Scratch for the labels of two series being compared. */
   private scratchA: Int32Array = new Int32Array(64);
   private scratchB: Int32Array = new Int32Array(64);
+  /** Scratch for the ids of a label set being looked up. */
+  private scratchSet: Int32Array = new Int32Array(64);
+  /**
+   * Per string id, whether it is over the label name and value byte limits (bit 1 measured, bit 2 over
+   * the name limit, bit 4 over the value limit): measured once per string instead of once per series.
+   */
+  private stringLimits: Uint8Array = new Uint8Array(1024);
 
   constructor(private readonly limits: Readonly<Limits> = DEFAULT_LIMITS) {
-    // A set with more labels than maxLabelsPerSeries cannot make a valid series; it is not worth a key.
-    this.sets = new LabelSets(this.strings, (ids) => this.anyOversized(ids), Math.min(limits.maxLabelsPerSeries + 1, 50_000));
+    this.sets = new LabelSets(this.strings, (id, name) => this.oversizedString(id, name));
     this.strings.id(METRIC_NAME);
   }
 
@@ -88,8 +95,10 @@ export class SeriesTable implements SeriesSink {
     this.sets.clear();
     this.strings.clear();
     this.strings.id(METRIC_NAME);
+    this.stringLimits.fill(0);
     this.floatIds.clear();
-    this.metadataOf.length = 0;
+    // metadataOf keeps its length (entries from `size` on are stale): truncating it freed its backing
+    // store, and regrowing it by push was ~5% of add() on the 10k-point bench workload.
     this.samples.length = 0;
     this.histogramSeries.length = 0;
     this.histograms.length = 0;
@@ -141,9 +150,14 @@ export class SeriesTable implements SeriesSink {
   }
 
   labelSet(labels: FlatLabels): number {
-    const ids = new Int32Array(labels.length);
+    if (this.scratchSet.length < labels.length) this.scratchSet = new Int32Array(2 * labels.length);
+    const ids = this.scratchSet;
     for (let i = 0; i < labels.length; i++) ids[i] = this.strings.id(labels[i]);
-    return this.sets.id(ids);
+    return this.sets.id(ids, labels.length);
+  }
+
+  labelSetOfIds(ids: Int32Array, length: number): number {
+    return this.sets.id(ids, length);
   }
 
   sample(set: number, name: number, extraName: number, extraValue: number, metadata: SeriesMetadata, timestamp: number, value: number, startTimestamp: number, stale: boolean, exemplars: readonly ExemplarOutput[] | undefined): void {
@@ -188,11 +202,24 @@ export class SeriesTable implements SeriesSink {
 
   /** The series of these labels and kind, added when new; its metadata becomes `metadata`. */
   private series(set: number, name: number, extraName: number, extraValue: number, kind: number, metadata: SeriesMetadata): number {
-    const labelCount = this.countLabels(set, extraName);
+    const sets = this.sets;
+    // The set's labels with `__name__` and the extra label replaced or added: count and hash (see pairHash).
+    let labelCount = sets.pairCount(set);
+    let hash = sets.hashes[set];
+    const oldName = sets.metricNameValue[set];
+    if (oldName >= 0) hash -= pairHash(METRIC_NAME_ID, oldName);
+    else labelCount++;
+    hash += pairHash(METRIC_NAME_ID, name);
+    if (extraName !== NO_LABEL) {
+      const old = this.existingValue(set, extraName);
+      if (old >= 0) hash -= pairHash(extraName, old);
+      else labelCount++;
+      hash += pairHash(extraName, extraValue);
+    }
+    hash = (hash + kind * 0x632be5ab) | 0;
     if (labelCount > this.limits.maxLabelsPerSeries) {
       throw new LimitError('maxLabelsPerSeries', this.limits.maxLabelsPerSeries, labelCount, `the label count of series ${shortName(this.strings.strings[name])}`);
     }
-    const hash = this.hash(set, name, extraName, extraValue, kind);
     const mask = this.slots.length - 1;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const slot = this.slots[i];
@@ -215,36 +242,22 @@ export class SeriesTable implements SeriesSink {
     this.extraValueOf[s] = extraValue;
     this.kindOf[s] = kind;
     this.hashOf[s] = hash;
-    this.metadataOf.push(metadata);
+    this.metadataOf[s] = metadata;
     this.size = s + 1;
     if (2 * this.size > this.slots.length) this.growSlots();
     else this.insertSlot(s, hash);
     return s;
   }
 
-  /** Hash of the series' effective labels: the set's, with `__name__` and the extra label replaced or added. */
-  private hash(set: number, name: number, extraName: number, extraValue: number, kind: number): number {
-    const sets = this.sets;
-    let hash = sets.hashes[set];
-    const oldName = sets.metricNameValue[set];
-    if (oldName >= 0) hash -= pairHash(METRIC_NAME_ID, oldName);
-    hash += pairHash(METRIC_NAME_ID, name);
-    if (extraName !== NO_LABEL) {
-      const old = this.existingValue(set, extraName);
-      if (old >= 0) hash -= pairHash(extraName, old);
-      hash += pairHash(extraName, extraValue);
-    }
-    return (hash + kind * 0x632be5ab) | 0;
-  }
-
   private existingValue(set: number, name: number): number {
-    const pair = this.sets.insertionPoint(set, name);
-    const ids = this.sets.pairs[set];
-    return 2 * pair < ids.length && ids[2 * pair] === name ? ids[2 * pair + 1] : -1;
+    const sets = this.sets;
+    const pair = sets.insertionPoint(set, name);
+    const at = sets.start[set] + 2 * pair;
+    return at < sets.start[set + 1] && sets.pool[at] === name ? sets.pool[at + 1] : -1;
   }
 
   private countLabels(set: number, extraName: number): number {
-    let count = this.sets.pairs[set].length / 2;
+    let count = this.sets.pairCount(set);
     if (this.sets.metricNameValue[set] < 0) count++;
     if (extraName !== NO_LABEL && this.existingValue(set, extraName) < 0) count++;
     return count;
@@ -264,9 +277,10 @@ export class SeriesTable implements SeriesSink {
 
   private mergeLabels(set: number, name: number, extraName: number, extraValue: number, out: Int32Array): Int32Array {
     const sets = this.sets;
-    const ids = sets.pairs[set];
-    const pairs = ids.length / 2;
-    if (out.length < ids.length + 4) out = new Int32Array(2 * (ids.length + 4));
+    const ids = sets.pool;
+    const from = sets.start[set];
+    const pairs = sets.pairCount(set);
+    if (out.length < 2 * pairs + 4) out = new Int32Array(2 * (2 * pairs + 4));
     const namePoint = sets.insertionPoint(set, METRIC_NAME_ID);
     const extraPoint = extraName === NO_LABEL ? -1 : sets.insertionPoint(set, extraName);
     // Both insertions at one place: order them by name (`__name__` sorts before `le` and `quantile`).
@@ -277,21 +291,21 @@ export class SeriesTable implements SeriesSink {
       if (pair === namePoint && nameFirst) {
         out[n++] = METRIC_NAME_ID;
         out[n++] = name;
-        if (pair < pairs && ids[2 * pair] === METRIC_NAME_ID) replaced = true;
+        if (pair < pairs && ids[from + 2 * pair] === METRIC_NAME_ID) replaced = true;
       }
       if (pair === extraPoint) {
         out[n++] = extraName;
         out[n++] = extraValue;
-        if (pair < pairs && ids[2 * pair] === extraName) replaced = true;
+        if (pair < pairs && ids[from + 2 * pair] === extraName) replaced = true;
       }
       if (pair === namePoint && !nameFirst) {
         out[n++] = METRIC_NAME_ID;
         out[n++] = name;
-        if (pair < pairs && ids[2 * pair] === METRIC_NAME_ID) replaced = true;
+        if (pair < pairs && ids[from + 2 * pair] === METRIC_NAME_ID) replaced = true;
       }
       if (pair < pairs && !replaced) {
-        out[n++] = ids[2 * pair];
-        out[n++] = ids[2 * pair + 1];
+        out[n++] = ids[from + 2 * pair];
+        out[n++] = ids[from + 2 * pair + 1];
       }
     }
     return out;
@@ -304,7 +318,8 @@ export class SeriesTable implements SeriesSink {
     if (this.size >= maxSeries) {
       throw new LimitError('maxSeries', maxSeries, this.size + 1, `the series count with ${shortName(strings[name])}`);
     }
-    const suspect = this.sets.oversized[set] || utf8LongerThan(strings[name], maxLabelValueBytes) || (extraName !== NO_LABEL && this.anyOversized(new Int32Array([extraName, extraValue])));
+    const suspect =
+      this.sets.oversized[set] === 1 || this.oversizedString(name, false) || (extraName !== NO_LABEL && (this.oversizedString(extraName, true) || this.oversizedString(extraValue, false)));
     if (!suspect) return;
     const labels = this.mergeLabels(set, name, extraName, extraValue, new Int32Array(0));
     const length = 2 * this.countLabels(set, extraName);
@@ -321,13 +336,18 @@ export class SeriesTable implements SeriesSink {
     }
   }
 
-  private anyOversized(ids: Int32Array): boolean {
-    const strings = this.strings.strings;
-    for (let i = 0; i < ids.length; i += 2) {
-      if (utf8LongerThan(strings[ids[i]], this.limits.maxLabelNameBytes)) return true;
-      if (utf8LongerThan(strings[ids[i + 1]], this.limits.maxLabelValueBytes)) return true;
+  /** Whether string `id` is over the label name byte limit (`asName`) or the label value byte limit. */
+  private oversizedString(id: number, asName: boolean): boolean {
+    if (id >= this.stringLimits.length) this.stringLimits = growUint8(this.stringLimits, id + 1);
+    let flags = this.stringLimits[id];
+    if (flags === 0) {
+      const text = this.strings.strings[id];
+      flags = 1;
+      if (utf8LongerThan(text, this.limits.maxLabelNameBytes)) flags |= 2;
+      if (utf8LongerThan(text, this.limits.maxLabelValueBytes)) flags |= 4;
+      this.stringLimits[id] = flags;
     }
-    return false;
+    return (flags & (asName ? 2 : 4)) !== 0;
   }
 
   private insertSlot(s: number, hash: number): void {

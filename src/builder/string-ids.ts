@@ -23,17 +23,3 @@ export class StringIds {
     this.strings.length = 0;
   }
 }
-
-/**
- * A Map key for a list of ids: one UTF-16 unit per id below 0x8000, two above (a flagged high part,
- * then the low 15 bits), so different lists never share a key.
- */
-export function idsKey(ids: ArrayLike<number>, prefix: number): string {
-  const codes: number[] = [prefix];
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i];
-    if (id < 0x8000) codes.push(id);
-    else codes.push(0x8000 | (id >>> 15), id & 0x7fff);
-  }
-  return String.fromCharCode.apply(null, codes);
-}

@@ -4,6 +4,7 @@ import type { LabelNameCache } from './label-name.js';
 import { type ResourceLabels, type ScopeLabels, SeriesLabelBuilder } from './labels.js';
 import { translateUnit } from './metric-name.js';
 import type { ResolvedTranslationOptions } from './options.js';
+import { PointLabelSets } from './point-label-sets.js';
 import type { FlatLabels, SeriesMetadata, SeriesSink } from './sink.js';
 
 /** `__type__` values (Prometheus model.MetricType, lowercased) per RW metadata type. */
@@ -20,6 +21,9 @@ const TYPE_LABEL_VALUES: Partial<Record<MetricType, string>> = {
 /** Everything a per-type translator needs for one metric. */
 export class MetricContext {
   readonly labels: SeriesLabelBuilder;
+  private readonly pointLabels: PointLabelSets;
+  /** What pointLabels' context labels were computed for (resource, scope, metadata when it matters). */
+  private contextOf: [ResourceLabels | undefined, ScopeLabels | undefined, SeriesMetadata | undefined] = [undefined, undefined, undefined];
   metricName = '';
   metadata: SeriesMetadata = { type: MetricType.UNSPECIFIED, family: '', help: '', unit: '' };
   private typeAndUnitLabels = false;
@@ -34,6 +38,7 @@ export class MetricContext {
     names: LabelNameCache,
   ) {
     this.labels = new SeriesLabelBuilder(options, names);
+    this.pointLabels = new PointLabelSets(sink, options, names);
   }
 
   /** Starts a metric: its base name and metadata. */
@@ -50,6 +55,20 @@ export class MetricContext {
    * histogram point has ~17 series that differ only in `__name__` and `le`.
    */
   pointSet(attributes: readonly KeyValue[]): number {
+    const metadata = this.typeAndUnitLabels ? this.metadata : undefined;
+    const contextOf = this.contextOf;
+    if (contextOf[0] !== this.resource || contextOf[1] !== this.scope || contextOf[2] !== metadata) {
+      contextOf[0] = this.resource;
+      contextOf[1] = this.scope;
+      contextOf[2] = metadata;
+      this.pointLabels.setContext(this.resource, this.scope, metadata && TYPE_LABEL_VALUES[metadata.type], metadata === undefined ? '' : metadata.unit);
+    }
+    const set = this.pointLabels.pointSet(attributes);
+    return set >= 0 ? set : this.generalPointSet(attributes);
+  }
+
+  /** pointSet with Prometheus's labels.Builder steps one by one: attributes that sanitize to one name join their values. */
+  private generalPointSet(attributes: readonly KeyValue[]): number {
     const builder = this.labels.start(attributes).addResource(this.resource, true).addScope(this.scope);
     if (this.typeAndUnitLabels) {
       const typeValue = TYPE_LABEL_VALUES[this.metadata.type];

@@ -18,6 +18,9 @@ export function translateClassicHistogramPoints(context: MetricContext, points: 
   const bucketName = context.nameId(`${metricName}_bucket`);
   const le = context.nameId('le');
   const infinity = context.nameId('+Inf');
+  // The `le` ids of the last bounds seen: a metric's points nearly always share one bucket layout.
+  let lastBounds: readonly number[] = [];
+  let leIds = new Int32Array(0);
   for (const point of points) {
     const stale = (point.flags & FLAG_NO_RECORDED_VALUE) !== 0;
     const { startTimeMs, timeMs } = point;
@@ -28,13 +31,28 @@ export function translateClassicHistogramPoints(context: MetricContext, points: 
     sink.sample(set, countName, NO_LABEL, 0, metadata, timeMs, point.count, startTimeMs, stale, undefined);
     const bucketExemplars = assignExemplarsToBuckets(point.exemplars, point.explicitBounds);
     const finite = Math.min(point.explicitBounds.length, point.bucketCounts.length);
+    if (!sameBounds(point.explicitBounds, lastBounds, finite)) {
+      lastBounds = point.explicitBounds;
+      if (leIds.length < lastBounds.length) leIds = new Int32Array(lastBounds.length);
+      for (let i = 0; i < lastBounds.length; i++) leIds[i] = sink.floatLabelId(lastBounds[i]);
+    }
     let cumulative = 0;
     for (let i = 0; i < finite; i++) {
       cumulative += point.bucketCounts[i];
-      sink.sample(set, bucketName, le, sink.floatLabelId(point.explicitBounds[i]), metadata, timeMs, cumulative, startTimeMs, stale, bucketExemplars[i]);
+      sink.sample(set, bucketName, le, leIds[i], metadata, timeMs, cumulative, startTimeMs, stale, bucketExemplars[i]);
     }
     sink.sample(set, bucketName, le, infinity, metadata, timeMs, point.count, startTimeMs, stale, bucketExemplars[point.explicitBounds.length]);
   }
+}
+
+/**
+ * Whether the first `count` bounds of `bounds` and `previous` are equal as floatLabelId keys: `===`,
+ * which agrees with the Map behind it (0 and -0 are one key) except that NaN is looked up again.
+ */
+function sameBounds(bounds: readonly number[], previous: readonly number[], count: number): boolean {
+  if (previous.length < count) return false;
+  for (let i = 0; i < count; i++) if (bounds[i] !== previous[i]) return false;
+  return true;
 }
 
 /**

@@ -46,6 +46,11 @@ export interface SeriesSink {
   /** The id of a flat sorted label list without `__name__` (see FlatLabels). */
   labelSet(labels: FlatLabels): number;
   /**
+   * The id of a label set given as ids[0, length): flat (name id, value id) pairs of stringId ids,
+   * sorted by name text in UTF-8 byte order, names unique, no `__name__`. `ids` may be reused after.
+   */
+  labelSetOfIds(ids: Int32Array, length: number): number;
+  /**
    * A sample of the series labelled `set` plus `__name__` = `name` and, unless `extraName` is -1,
    * `extraName` = `extraValue` (both overwriting a label of the same name).
    */
