@@ -24,11 +24,15 @@ export function orderSeriesRows(table: SeriesTable, spare: SampleColumns): { row
   const drops = table.drops.points;
   const sampleCount = table.samples.length;
   const sampleStart = countBySeries(table.size, table.samples.series, sampleCount);
-  const ordered = spare;
-  ordered.ensure(sampleCount);
-  const cursor = sampleStart.slice(0, table.size);
   const source = table.samples;
-  for (let row = 0; row < sampleCount; row++) ordered.copyRow(source, row, cursor[source.series[row]]++);
+  // One add into a fresh builder appends each series' rows as the series appear: already grouped.
+  const grouped = rowsGrouped(source.series, sampleCount);
+  const ordered = grouped ? source : spare;
+  if (!grouped) {
+    ordered.ensure(sampleCount);
+    const cursor = sampleStart.slice(0, table.size);
+    for (let row = 0; row < sampleCount; row++) ordered.copyRow(source, row, cursor[source.series[row]]++);
+  }
   // Order and deduplicate each series in place, compacting towards the front.
   let kept = 0;
   for (let s = 0; s < table.size; s++) {
@@ -49,11 +53,17 @@ export function orderSeriesRows(table: SeriesTable, spare: SampleColumns): { row
   }
   sampleStart[table.size] = kept;
   ordered.length = kept;
-  const previous = table.samples;
+  const previous = grouped ? spare : table.samples;
   table.samples = ordered;
   const histogramStart = orderHistograms(table);
   const exemplarStart = groupRows(table.size, table.exemplarSeries, table.exemplars);
   return { rows: { sampleStart, histogramStart, exemplarStart }, spare: previous };
+}
+
+/** Whether rows are already grouped by series in series order (the series column never decreases). */
+function rowsGrouped(series: Int32Array, rows: number): boolean {
+  for (let row = 1; row < rows; row++) if (series[row] < series[row - 1]) return false;
+  return true;
 }
 
 /** start[s] = first row of series s after a stable grouping; start[size] = row count. */
