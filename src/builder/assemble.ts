@@ -28,6 +28,7 @@ export class RequestAssembler {
   /** Histogram and exemplar fields of one batch. */
   private readonly extraWriter = new ProtoWriter(4096);
   private extraStart: Uint32Array = new Uint32Array(0);
+  private labelCounts: Int32Array = new Int32Array(0);
 
   constructor(
     private readonly table: SeriesTable,
@@ -140,11 +141,20 @@ export class RequestAssembler {
     let rowTotal = 0;
     const extra = this.extraWriter;
     extra.reset();
-    const extraStart = this.extraStart.length > count ? this.extraStart : (this.extraStart = new Uint32Array(2 * count + 1));
+    if (this.extraStart.length <= count) this.extraStart = new Uint32Array(2 * count + 1);
+    if (this.labelCounts.length < count) this.labelCounts = new Int32Array(2 * count);
+    const extraStart = this.extraStart;
+    const labelCounts = this.labelCounts;
+    const sampleStart = rows.sampleStart;
+    // The series' sample rows are one run when the series are consecutive (rows are grouped in series order).
+    let consecutive = true;
     for (let r = first; r < end; r++) {
       const s = series[r];
-      labelTotal += 2 * table.labelCount(s);
-      rowTotal += rows.sampleStart[s + 1] - rows.sampleStart[s];
+      if (r > first && s !== series[r - 1] + 1) consecutive = false;
+      const labels = 2 * table.labelCount(s);
+      labelCounts[r - first] = labels;
+      labelTotal += labels;
+      rowTotal += sampleStart[s + 1] - sampleStart[s];
       extraStart[r - first] = extra.pos;
       if (rows.histogramStart[s + 1] > rows.histogramStart[s] || rows.exemplarStart[s + 1] > rows.exemplarStart[s]) this.encodeExtra(rows, s, r);
     }
@@ -152,33 +162,45 @@ export class RequestAssembler {
     const batch = this.engine.seriesBatch(count, labelTotal, rowTotal, extra.pos);
     batch.extraBytes.set(extra.buf.subarray(0, extra.pos));
     batch.extraStart.set(extraStart.subarray(0, count + 1));
+    const { labelStart, labelRefs, rowStart, metadata } = batch;
+    if (consecutive && count > 0) {
+      const from = sampleStart[series[first]];
+      const to = from + rowTotal;
+      batch.value.set(samples.value.subarray(from, to));
+      batch.timestamp.set(samples.timestamp.subarray(from, to));
+      batch.startTimestamp.set(samples.startTimestamp.subarray(from, to));
+      batch.stale.set(samples.stale.subarray(from, to));
+    }
     let labelAt = 0;
     let rowAt = 0;
     for (let i = 0; i < count; i++) {
       const s = series[first + i];
-      batch.labelStart[i] = labelAt;
-      this.labels = table.labelIds(s, this.labels);
-      const length = 2 * table.labelCount(s);
-      for (let l = 0; l < length; l++) batch.labelRefs[labelAt++] = symbolOf[this.labels[l]];
-      batch.rowStart[i] = rowAt;
-      const rowFrom = rows.sampleStart[s];
-      const rowTo = rows.sampleStart[s + 1];
-      for (let row = rowFrom; row < rowTo; row++, rowAt++) {
-        batch.value[rowAt] = samples.value[row];
-        batch.timestamp[rowAt] = samples.timestamp[row];
-        batch.startTimestamp[rowAt] = samples.startTimestamp[row];
-        batch.stale[rowAt] = samples.stale[row];
+      labelStart[i] = labelAt;
+      const labels = (this.labels = table.labelIds(s, this.labels));
+      const length = labelCounts[i];
+      for (let l = 0; l < length; l++) labelRefs[labelAt++] = symbolOf[labels[l]];
+      rowStart[i] = rowAt;
+      const rowFrom = sampleStart[s];
+      const rowTo = sampleStart[s + 1];
+      if (consecutive) rowAt += rowTo - rowFrom;
+      else {
+        for (let row = rowFrom; row < rowTo; row++, rowAt++) {
+          batch.value[rowAt] = samples.value[row];
+          batch.timestamp[rowAt] = samples.timestamp[row];
+          batch.startTimestamp[rowAt] = samples.startTimestamp[row];
+          batch.stale[rowAt] = samples.stale[row];
+        }
       }
-      batch.metadata[3 * i] = table.metadataOf[s].type;
-      batch.metadata[3 * i + 1] = symbolOf[this.metadataIds[2 * (first + i)]];
-      batch.metadata[3 * i + 2] = symbolOf[this.metadataIds[2 * (first + i) + 1]];
+      metadata[3 * i] = table.metadataOf[s].type;
+      metadata[3 * i + 1] = symbolOf[this.metadataIds[2 * (first + i)]];
+      metadata[3 * i + 2] = symbolOf[this.metadataIds[2 * (first + i) + 1]];
       if (withCreated) {
         const histogramFrom = rows.histogramStart[s];
         batch.created[i] = rowTo > rowFrom ? samples.startTimestamp[rowFrom] : rows.histogramStart[s + 1] > histogramFrom ? table.histograms[histogramFrom].startTimestamp : 0;
       }
     }
-    batch.labelStart[count] = labelAt;
-    batch.rowStart[count] = rowAt;
+    labelStart[count] = labelAt;
+    rowStart[count] = rowAt;
     return this.engine.writeSeries(batch, withCreated);
   }
 
