@@ -36,6 +36,11 @@ export interface Forwarder {
    * returned promise settles.
    */
   write(builder: V2WriteRequestBuilder): Promise<ForwardResult>;
+  /**
+   * The ForwarderFullError write() would throw now for lack of room, or undefined: checked before a
+   * request is decoded, so a saturated bridge refuses cheaply instead of translating what it will refuse.
+   */
+  fullError?(): ForwarderFullError | undefined;
   /** Resolves when everything queued so far has a final outcome, or after `timeoutMs`. */
   flush(timeoutMs?: number): Promise<void>;
   /** Stops sending; deliveries still pending end as 'failed'. Idempotent. */

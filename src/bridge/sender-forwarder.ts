@@ -74,6 +74,12 @@ export class SenderForwarder implements Forwarder {
     return { requests: requests.length, series, samples, histograms, delivered };
   }
 
+  fullError(): ForwarderFullError | undefined {
+    if (!this.sender.queueFull) return undefined;
+    const { pendingRequests, maxQueuedRequests } = this.sender.telemetry().queue;
+    return new ForwarderFullError(`remote-write queue full (${pendingRequests}/${maxQueuedRequests} requests queued) (is ${this.target} down?)`, this.retryAfterSeconds);
+  }
+
   async flush(timeoutMs = Number.POSITIVE_INFINITY): Promise<void> {
     if (!Number.isFinite(timeoutMs)) return this.sender.flush();
     let timer: NodeJS.Timeout | undefined;

@@ -274,6 +274,8 @@ export class OtlpHttpBridge {
    * A refusal carries the OTLP/HTTP status the spec pairs with it; gRPC maps that to its code.
    */
   private async accept(body: Uint8Array, encoding: OtlpEncoding): Promise<ExportOutcome> {
+    const full = this.forwarder.fullError?.();
+    if (full !== undefined) return { accepted: false, status: 429, message: full.message, retryAfterSeconds: full.retryAfterSeconds };
     let otlp: ExportMetricsRequest;
     try {
       otlp = encoding === 'json' ? decodeExportMetricsRequestJson(body) : decodeExportMetricsRequest(body);

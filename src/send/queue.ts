@@ -59,6 +59,11 @@ export class RequestQueue {
     };
   }
 
+  /** Whether no further request fits ('reject' would refuse any write now). */
+  get full(): boolean {
+    return this.pendingRequests > 0 && (this.pendingRequests >= this.options.maxQueuedRequests || this.pendingBytes >= this.options.maxQueuedBytes);
+  }
+
   /**
    * Queues the requests (in order). 'reject': all or nothing, at once, else QueueFullError. 'wait':
    * resolves when the last one is queued (not sent: see flush()).

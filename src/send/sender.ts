@@ -104,6 +104,11 @@ export class RemoteWriteSender {
     if (this.ownsClient) await this.client.close();
   }
 
+  /** Whether the queue is at capacity: with onFull 'reject' any write would be refused now. */
+  get queueFull(): boolean {
+    return this.queue.full;
+  }
+
   telemetry(): SenderTelemetry {
     return { ...this.client.telemetry(), queue: this.queue.stats };
   }

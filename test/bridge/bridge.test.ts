@@ -254,6 +254,29 @@ describe('backpressure', () => {
       await receiver.close();
     }
   });
+
+  it('refuses before decoding while the queue is full: even bytes that are not OTLP get 429, not 400', async () => {
+    const receiver = await startFakeReceiver();
+    receiver.status = 503;
+    const bridge = await startTestBridge(receiver.url, { retryAfterSeconds: 7 }, { shards: 1, maxQueuedRequests: 1, retryAfterSeconds: 7 });
+    try {
+      expect((await post(bridge, encodeOtlp(sampleRequest(1)), PROTOBUF)).status).toBe(200);
+      const refused = await post(bridge, new Uint8Array([0xff, 0xff, 0xff]), PROTOBUF);
+      expect(refused.status).toBe(429);
+      expect(text(refused.bytes)).toMatch(/queue full \(1\/1 requests queued\)/);
+      // Once the receiver is back and the queue drains, the same bytes reach the decoder.
+      receiver.status = 204;
+      let status = 429;
+      for (const deadline = Date.now() + 5_000; status === 429 && Date.now() < deadline; ) {
+        status = (await post(bridge, new Uint8Array([0xff, 0xff, 0xff]), PROTOBUF)).status;
+        if (status === 429) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(status).toBe(400);
+    } finally {
+      await bridge.abort();
+      await receiver.close();
+    }
+  });
 });
 
 describe('write-ahead log (--wal-dir)', () => {
