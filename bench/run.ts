@@ -474,7 +474,7 @@ async function main(): Promise<void> {
     const large = points >= 100_000;
     const bench = args.quick
       ? new Bench({ time: 100, iterations: 3, warmupTime: 0, warmupIterations: 1 })
-      : new Bench({ time: 1500, iterations: large ? 5 : 10, warmupTime: 300, warmupIterations: large ? 1 : 3 });
+      : new Bench({ time: large ? 1500 : 3000, iterations: large ? 5 : 20, warmupTime: 300, warmupIterations: large ? 1 : 3 });
     const sizeRows = addCases(bench, workload, outputs, args.filter);
     if (sizeRows.length === 0) continue;
     for (const row of sizeRows) row.task.addEventListener('complete', notePeak);
