@@ -1,13 +1,14 @@
+import { STALE_NAN_HIGH_BITS as STALE_NAN_HIGH, STALE_NAN_LOW_BITS as STALE_NAN_LOW } from '../rw/types.js';
 import type { SeriesBatch } from './series-batch.js';
 
-/** Prometheus's stale marker, model/value.StaleNaN, as two little-endian words. */
-const STALE_NAN_LOW = 0x00000002;
-const STALE_NAN_HIGH = 0x7ff00000;
 const TWO_32 = 4294967296;
 
 /**
  * The js engine's writer of `Request.timeseries` entries: assembly/series.ts in TypeScript, step for
  * step (sizes first, then bytes; minimal varint length prefixes), so both engines write the same bytes.
+ * It writes into its own buffer, sized once per series, rather than through ProtoWriter, whose
+ * per-call bounds checks made this writer 1.9x slower (10k workload: 29 -> 55 ms, measured): the js
+ * engine must stay a fair peer of the wasm one in the benchmarks.
  */
 export class SeriesWriter {
   private out = new Uint8Array(256 * 1024);
