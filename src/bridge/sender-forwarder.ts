@@ -27,6 +27,8 @@ export class SenderForwarder implements Forwarder {
   private readonly retryAfterSeconds: number;
   private readonly pending = new Map<RemoteWriteRequest, PendingWrite>();
   private closed = false;
+  /** Remote-Write requests the last write became: what the next one probably needs. */
+  private lastWriteRequests = 1;
 
   constructor(options: SenderForwarderOptions) {
     const { retryAfterSeconds, ...senderOptions } = options;
@@ -52,6 +54,7 @@ export class SenderForwarder implements Forwarder {
     const delivered = new Promise<Delivery>((resolve) => {
       settle = resolve;
     });
+    if (requests.length > 0) this.lastWriteRequests = requests.length;
     const write: PendingWrite = { remaining: requests.length, outcomes: [], settle };
     for (const request of requests) this.pending.set(request, write);
     try {
@@ -74,9 +77,13 @@ export class SenderForwarder implements Forwarder {
     return { requests: requests.length, series, samples, histograms, delivered };
   }
 
+  /**
+   * Refuses when the queue is full, or has less room than the last write took: the queue takes a write
+   * all or nothing, so a write that will not fit is refused before it is decoded and translated.
+   */
   fullError(): ForwarderFullError | undefined {
-    if (!this.sender.queueFull) return undefined;
     const { pendingRequests, maxQueuedRequests } = this.sender.telemetry().queue;
+    if (!this.sender.queueFull && (pendingRequests === 0 || pendingRequests + this.lastWriteRequests <= maxQueuedRequests)) return undefined;
     return new ForwarderFullError(`remote-write queue full (${pendingRequests}/${maxQueuedRequests} requests queued) (is ${this.target} down?)`, this.retryAfterSeconds);
   }
 

@@ -279,6 +279,24 @@ describe('backpressure', () => {
   });
 });
 
+describe('backpressure before decoding', () => {
+  it('refuses when the queue has less room than the last write took (2 requests queued, room for 1 more)', async () => {
+    const receiver = await startFakeReceiver();
+    receiver.status = 503;
+    // maxSeriesPerRequest 1: sampleRequest's two series become two Remote-Write requests.
+    const bridge = await startTestBridge(receiver.url, { retryAfterSeconds: 7 }, { shards: 1, maxQueuedRequests: 3, maxSeriesPerRequest: 1, retryAfterSeconds: 7 });
+    try {
+      expect((await post(bridge, encodeOtlp(sampleRequest(1)), PROTOBUF)).status).toBe(200);
+      const refused = await post(bridge, new Uint8Array([0xff, 0xff, 0xff]), PROTOBUF);
+      expect(refused.status).toBe(429);
+      expect(text(refused.bytes)).toMatch(/queue full \(2\/3 requests queued\)/);
+    } finally {
+      await bridge.abort();
+      await receiver.close();
+    }
+  });
+});
+
 describe('write-ahead log (--wal-dir)', () => {
   const dirs: string[] = [];
   const tempDir = () => {
