@@ -54,6 +54,26 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 /** Decimal 64-bit integers: at most 20 digits, so a huge digit string is refused before BigInt parses it. */
 const INT64_TEXT = /^-?\d{1,20}$/;
 const INT64_MIN = -(2n ** 63n);
+/** Nanosecond timestamps the fast path of millis() takes: 7 to 18 digits. */
+const NANOS_TEXT = /^\d{7,18}$/;
+/** Unsigned integers exact as JS numbers (up to 15 digits), the fast path of counts. */
+const SMALL_UNSIGNED_TEXT = /^\d{1,15}$/;
+
+function isSmallUnsigned(value: unknown): value is number | string {
+  return typeof value === 'number' ? Number.isSafeInteger(value) && value >= 0 : typeof value === 'string' && SMALL_UNSIGNED_TEXT.test(value);
+}
+
+const SNAKE_CASE = new Map<string, string>();
+
+/** `startTimeUnixNano` -> `start_time_unix_nano`, memoized: absent optional fields ask on every point. */
+function snakeCase(key: string): string {
+  let snake = SNAKE_CASE.get(key);
+  if (snake === undefined) {
+    snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    SNAKE_CASE.set(key, snake);
+  }
+  return snake;
+}
 const UINT64_MAX = 2n ** 64n - 1n;
 
 class JsonWalker {
@@ -71,7 +91,7 @@ class JsonWalker {
   /** Reads `camelKey` or its snake_case spelling. */
   field(object: JsonObject, key: string): unknown {
     if (Object.hasOwn(object, key)) return object[key];
-    const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const snake = snakeCase(key);
     return Object.hasOwn(object, snake) ? object[snake] : undefined;
   }
 
@@ -134,6 +154,7 @@ class JsonWalker {
   count(object: JsonObject, key: string, path: string): number {
     const value = this.field(object, key);
     if (value === undefined || value === null) return 0;
+    if (isSmallUnsigned(value)) return Number(value) || 0;
     const n = this.int64(value, `${path}.${key}`);
     if (n < 0n) this.fail(`${path}.${key}`, `expected an unsigned integer, got ${describe(value)}`);
     return Number(n);
@@ -143,6 +164,8 @@ class JsonWalker {
   millis(object: JsonObject, key: string, path: string): number {
     const value = this.field(object, key);
     if (value === undefined || value === null) return 0;
+    // Decimal nanoseconds below 10^18 (no sign, no int64 wrap): dropping 6 digits is the exact truncation.
+    if (typeof value === 'string' && NANOS_TEXT.test(value)) return Number(value.slice(0, -6));
     const ns = this.int64(value, `${path}.${key}`);
     return Number(BigInt.asIntN(64, ns) / 1000000n);
   }
@@ -358,7 +381,7 @@ class JsonWalker {
       ...this.pointBase(p, path),
       count: this.count(p, 'count', path),
       sum: this.optionalDouble(p, 'sum', path),
-      bucketCounts: this.list(p, 'bucketCounts', path, (c, cp) => Number(this.int64(c, cp))),
+      bucketCounts: this.list(p, 'bucketCounts', path, (c, cp) => (isSmallUnsigned(c) ? Number(c) || 0 : Number(this.int64(c, cp)))),
       explicitBounds: this.list(p, 'explicitBounds', path, (b, bp) => this.double(b, bp)),
       min: this.optionalDouble(p, 'min', path),
       max: this.optionalDouble(p, 'max', path),
@@ -371,7 +394,7 @@ class JsonWalker {
     const b = this.object(value, `${path}.${key}`);
     return {
       offset: this.int(b, 'offset', `${path}.${key}`),
-      bucketCounts: this.list(b, 'bucketCounts', `${path}.${key}`, (c, cp) => Number(this.int64(c, cp))),
+      bucketCounts: this.list(b, 'bucketCounts', `${path}.${key}`, (c, cp) => (isSmallUnsigned(c) ? Number(c) || 0 : Number(this.int64(c, cp)))),
     };
   }
 
