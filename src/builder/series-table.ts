@@ -281,33 +281,34 @@ export class SeriesTable implements SeriesSink {
     const from = sets.start[set];
     const pairs = sets.pairCount(set);
     if (out.length < 2 * pairs + 4) out = new Int32Array(2 * (2 * pairs + 4));
-    const namePoint = sets.insertionPoint(set, METRIC_NAME_ID);
-    const extraPoint = extraName === NO_LABEL ? -1 : sets.insertionPoint(set, extraName);
-    // Both insertions at one place: order them by name (`__name__` sorts before `le` and `quantile`).
-    const nameFirst = namePoint !== extraPoint || compareUtf8(METRIC_NAME, this.strings.strings[extraName]) < 0;
-    let n = 0;
-    for (let pair = 0; pair <= pairs; pair++) {
-      let replaced = false;
-      if (pair === namePoint && nameFirst) {
-        out[n++] = METRIC_NAME_ID;
-        out[n++] = name;
-        if (pair < pairs && ids[from + 2 * pair] === METRIC_NAME_ID) replaced = true;
-      }
-      if (pair === extraPoint) {
-        out[n++] = extraName;
-        out[n++] = extraValue;
-        if (pair < pairs && ids[from + 2 * pair] === extraName) replaced = true;
-      }
-      if (pair === namePoint && !nameFirst) {
-        out[n++] = METRIC_NAME_ID;
-        out[n++] = name;
-        if (pair < pairs && ids[from + 2 * pair] === METRIC_NAME_ID) replaced = true;
-      }
-      if (pair < pairs && !replaced) {
-        out[n++] = ids[from + 2 * pair];
-        out[n++] = ids[from + 2 * pair + 1];
+    // The set's pairs copied in up to three runs, with `__name__` and the extra label put between them
+    // (each replacing a pair of the same name). Both at one place: `__name__` sorts before `le`/`quantile`.
+    let firstPoint = sets.insertionPoint(set, METRIC_NAME_ID);
+    let firstName = METRIC_NAME_ID;
+    let firstValue = name;
+    let secondPoint = pairs + 1;
+    let secondName = extraName;
+    let secondValue = extraValue;
+    if (extraName !== NO_LABEL) {
+      secondPoint = sets.insertionPoint(set, extraName);
+      if (secondPoint < firstPoint || (secondPoint === firstPoint && compareUtf8(METRIC_NAME, this.strings.strings[extraName]) > 0)) {
+        [firstPoint, secondPoint] = [secondPoint, firstPoint];
+        [firstName, secondName] = [secondName, firstName];
+        [firstValue, secondValue] = [secondValue, firstValue];
       }
     }
+    let n = copyPairs(ids, from, 0, firstPoint, out, 0);
+    out[n++] = firstName;
+    out[n++] = firstValue;
+    let pair = firstPoint < pairs && ids[from + 2 * firstPoint] === firstName ? firstPoint + 1 : firstPoint;
+    if (secondPoint <= pairs) {
+      n = copyPairs(ids, from, pair, Math.max(pair, secondPoint), out, n);
+      out[n++] = secondName;
+      out[n++] = secondValue;
+      pair = Math.max(pair, secondPoint);
+      if (pair < pairs && ids[from + 2 * pair] === secondName) pair++;
+    }
+    copyPairs(ids, from, pair, pairs, out, n);
     return out;
   }
 
@@ -375,4 +376,10 @@ export class SeriesTable implements SeriesSink {
 /** A series' metric name for error messages, shortened: the label that broke a limit may be it. */
 function shortName(name: string): string {
   return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}...` : name);
+}
+
+/** Copies pairs [first, end) of the set at `from` in `pool` to `out` at `at`; returns the end in `out`. */
+function copyPairs(pool: Int32Array, from: number, first: number, end: number, out: Int32Array, at: number): number {
+  for (let i = from + 2 * first, last = from + 2 * end; i < last; i++) out[at++] = pool[i];
+  return at;
 }
