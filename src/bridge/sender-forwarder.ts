@@ -82,7 +82,7 @@ export class SenderForwarder implements Forwarder {
    * all or nothing, so a write that will not fit is refused before it is decoded and translated.
    */
   fullError(): ForwarderFullError | undefined {
-    const { pendingRequests, maxQueuedRequests } = this.sender.telemetry().queue;
+    const { pendingRequests, maxQueuedRequests } = this.sender.queueStats;
     if (!this.sender.queueFull && (pendingRequests === 0 || pendingRequests + this.lastWriteRequests <= maxQueuedRequests)) return undefined;
     return new ForwarderFullError(`remote-write queue full (${pendingRequests}/${maxQueuedRequests} requests queued) (is ${this.target} down?)`, this.retryAfterSeconds);
   }

@@ -5,8 +5,6 @@ import { ProtoWriter } from '../protobuf/writer.js';
 import { type EncodeV2Options, encodeExemplar, encodeHistogramFields, writeSymbols } from '../rw/encode-v2.js';
 import type { Sample, TimeSeries } from '../rw/types.js';
 import { NO_LABEL, type SeriesMetadata } from '../translate/sink.js';
-import { compareUtf8 } from '../rw/label-order.js';
-import { METRIC_NAME, METRIC_NAME_ID } from './label-sets.js';
 import type { SeriesRows } from './order-samples.js';
 import type { SeriesTable } from './series-table.js';
 
@@ -84,7 +82,7 @@ export class RequestAssembler {
         setDone[set] = 1;
       } else {
         const extraName = table.extraNameOf[s];
-        const nameFirst = extraName === NO_LABEL || this.nameBefore(set, extraName);
+        const nameFirst = extraName === NO_LABEL || table.sets.nameBefore(set, extraName);
         if (nameFirst) use(table.nameOf[s]);
         if (extraName !== NO_LABEL) {
           use(extraName);
@@ -108,14 +106,6 @@ export class RequestAssembler {
     this.engine.internBatch(unique, unique.length, refs);
     this.symbolOf = new Int32Array(position.length);
     for (let id = 0; id < position.length; id++) if (position[id] !== 0) this.symbolOf[id] = refs[position[id] - 1];
-  }
-
-  /** Whether `__name__` comes before label `extraName` in the labels of a series of `set` (as mergeLabels orders them). */
-  private nameBefore(set: number, extraName: number): boolean {
-    const sets = this.table.sets;
-    const namePoint = sets.insertionPoint(set, METRIC_NAME_ID);
-    const extraPoint = sets.insertionPoint(set, extraName);
-    return namePoint !== extraPoint ? namePoint < extraPoint : compareUtf8(METRIC_NAME, this.table.strings.strings[extraName]) < 0;
   }
 
   /**

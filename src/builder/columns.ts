@@ -4,23 +4,10 @@
  * translation itself did (measured: GC was ~25% of add()).
  */
 
-export function growInt32(column: Int32Array, needed: number): Int32Array {
+/** `column` itself when it holds `needed` elements, else a copy at least twice as long. */
+export function grow<T extends Int32Array | Float64Array | Uint8Array>(column: T, needed: number): T {
   if (needed <= column.length) return column;
-  const grown = new Int32Array(capacityFor(column.length, needed));
-  grown.set(column);
-  return grown;
-}
-
-export function growFloat64(column: Float64Array, needed: number): Float64Array {
-  if (needed <= column.length) return column;
-  const grown = new Float64Array(capacityFor(column.length, needed));
-  grown.set(column);
-  return grown;
-}
-
-export function growUint8(column: Uint8Array, needed: number): Uint8Array {
-  if (needed <= column.length) return column;
-  const grown = new Uint8Array(capacityFor(column.length, needed));
+  const grown = new (column.constructor as new (length: number) => T)(capacityFor(column.length, needed));
   grown.set(column);
   return grown;
 }
@@ -65,10 +52,10 @@ export class SampleColumns {
   }
 
   private grow(rows: number): void {
-    this.series = growInt32(this.series, rows);
-    this.timestamp = growFloat64(this.timestamp, rows);
-    this.value = growFloat64(this.value, rows);
-    this.startTimestamp = growFloat64(this.startTimestamp, rows);
-    this.stale = growUint8(this.stale, rows);
+    this.series = grow(this.series, rows);
+    this.timestamp = grow(this.timestamp, rows);
+    this.value = grow(this.value, rows);
+    this.startTimestamp = grow(this.startTimestamp, rows);
+    this.stale = grow(this.stale, rows);
   }
 }

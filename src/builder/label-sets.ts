@@ -1,5 +1,6 @@
 import { compareUtf8 } from '../rw/label-order.js';
-import { growInt32, growUint8 } from './columns.js';
+import { grow } from './columns.js';
+import { HashIndex } from './hash-index.js';
 import type { StringIds } from './string-ids.js';
 
 /** Label name of the metric name, id 0 in every table (interned first). */
@@ -31,8 +32,7 @@ export class LabelSets {
   private namePoint: Int32Array = new Int32Array(1024);
   private extraName: Int32Array = new Int32Array(1024);
   private extraPoint: Int32Array = new Int32Array(1024);
-  /** Open-addressing index over the sets: set number + 1, 0 = empty. */
-  private slots: Int32Array = new Int32Array(4096);
+  private readonly index = new HashIndex(4096);
 
   constructor(
     private readonly strings: StringIds,
@@ -56,18 +56,15 @@ export class LabelSets {
       hash = (hash + pairHash(ids[i], ids[i + 1])) | 0;
       if (ids[i] === METRIC_NAME_ID) nameValue = ids[i + 1];
     }
-    const mask = this.slots.length - 1;
-    let i = hash & mask;
-    for (; ; i = (i + 1) & mask) {
-      const slot = this.slots[i];
-      if (slot === 0) break;
-      const set = slot - 1;
+    const index = this.index;
+    for (let slot = index.first(hash); index.entry(slot) >= 0; slot = index.next(slot)) {
+      const set = index.entry(slot);
       if (this.hashes[set] === hash && this.equals(set, ids, length)) return set;
     }
     const set = this.size;
     if (set === this.hashes.length || set + 1 === this.start.length) this.growSets(set + 2);
     const from = this.start[set];
-    if (from + length > this.pool.length) this.pool = growInt32(this.pool, from + length);
+    if (from + length > this.pool.length) this.pool = grow(this.pool, from + length);
     let oversized = 0;
     for (let p = 0; p < length; p += 2) {
       this.pool[from + p] = ids[p];
@@ -82,16 +79,8 @@ export class LabelSets {
     this.extraName[set] = -1;
     this.extraPoint[set] = -1;
     this.size = set + 1;
-    if (2 * this.size > this.slots.length) this.growSlots();
-    else this.slots[i] = set + 1;
+    index.add(set, this.hashes);
     return set;
-  }
-
-  /** The value id of label `name` in set `set`, or -1. */
-  valueOf(set: number, name: number): number {
-    const pool = this.pool;
-    for (let i = this.start[set], end = this.start[set + 1]; i < end; i += 2) if (pool[i] === name) return pool[i + 1];
-    return -1;
   }
 
   /**
@@ -109,6 +98,16 @@ export class LabelSets {
       this.extraPoint[set] = this.search(set, name);
     }
     return this.extraPoint[set];
+  }
+
+  /**
+   * Whether `__name__` comes before label `extraName` in the labels of a series of `set`: at an earlier
+   * insertion point, or at the same one and sorting first (it does before `le` and `quantile`).
+   */
+  nameBefore(set: number, extraName: number): boolean {
+    const namePoint = this.insertionPoint(set, METRIC_NAME_ID);
+    const extraPoint = this.insertionPoint(set, extraName);
+    return namePoint !== extraPoint ? namePoint < extraPoint : compareUtf8(METRIC_NAME, this.strings.strings[extraName]) < 0;
   }
 
   private search(set: number, name: number): number {
@@ -134,34 +133,21 @@ export class LabelSets {
   truncate(count: number): void {
     if (count >= this.size) return;
     this.size = count;
-    this.slots.fill(0);
-    for (let set = 0; set < count; set++) this.insertSlot(set);
+    this.index.rebuild(count, this.hashes);
   }
 
   clear(): void {
     this.truncate(0);
   }
 
-  private insertSlot(set: number): void {
-    const mask = this.slots.length - 1;
-    let i = this.hashes[set] & mask;
-    while (this.slots[i] !== 0) i = (i + 1) & mask;
-    this.slots[i] = set + 1;
-  }
-
-  private growSlots(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    for (let set = 0; set < this.size; set++) this.insertSlot(set);
-  }
-
   private growSets(needed: number): void {
-    this.start = growInt32(this.start, needed);
-    this.hashes = growInt32(this.hashes, needed);
-    this.metricNameValue = growInt32(this.metricNameValue, needed);
-    this.oversized = growUint8(this.oversized, needed);
-    this.namePoint = growInt32(this.namePoint, needed);
-    this.extraName = growInt32(this.extraName, needed);
-    this.extraPoint = growInt32(this.extraPoint, needed);
+    this.start = grow(this.start, needed);
+    this.hashes = grow(this.hashes, needed);
+    this.metricNameValue = grow(this.metricNameValue, needed);
+    this.oversized = grow(this.oversized, needed);
+    this.namePoint = grow(this.namePoint, needed);
+    this.extraName = grow(this.extraName, needed);
+    this.extraPoint = grow(this.extraPoint, needed);
   }
 }
 

@@ -1,8 +1,8 @@
-import { compareUtf8 } from '../rw/label-order.js';
 import { DEFAULT_LIMITS, LimitError, type Limits, utf8ByteLength, utf8LongerThan } from '../limits.js';
 import type { Histogram } from '../rw/types.js';
 import { type DropReason, type ExemplarOutput, type FlatLabels, NO_LABEL, type SeriesMetadata, type SeriesSink } from '../translate/sink.js';
-import { SampleColumns, growInt32, growUint8 } from './columns.js';
+import { SampleColumns, grow } from './columns.js';
+import { HashIndex } from './hash-index.js';
 import { LabelSets, METRIC_NAME, METRIC_NAME_ID, pairHash } from './label-sets.js';
 import { StringIds } from './string-ids.js';
 import { formatFloatPositional } from '../translate/format-float.js';
@@ -59,8 +59,7 @@ export class SeriesTable implements SeriesSink {
   private hashOf: Int32Array = new Int32Array(1024);
   /** Per series, its metadata; only [0, size) is current (see reset). */
   readonly metadataOf: SeriesMetadata[] = [];
-  /** Open-addressing index over the series: series number + 1, 0 = empty. */
-  private slots: Int32Array = new Int32Array(4096);
+  private readonly index = new HashIndex(4096);
   samples = new SampleColumns();
   readonly histogramSeries: number[] = [];
   readonly histograms: Histogram[] = [];
@@ -91,7 +90,7 @@ export class SeriesTable implements SeriesSink {
 
   reset(): void {
     this.size = 0;
-    this.slots.fill(0);
+    this.index.rebuild(0, this.hashOf);
     this.sets.clear();
     this.strings.clear();
     this.strings.id(METRIC_NAME);
@@ -132,8 +131,7 @@ export class SeriesTable implements SeriesSink {
     this.exemplarSeries.length = exemplars;
     this.exemplars.length = exemplars;
     this.drops = this.dropsAtStart;
-    this.slots.fill(0);
-    for (let s = 0; s < this.size; s++) this.insertSlot(s, this.hashOf[s]);
+    this.index.rebuild(this.size, this.hashOf);
   }
 
   stringId(value: string): number {
@@ -220,11 +218,9 @@ export class SeriesTable implements SeriesSink {
     if (labelCount > this.limits.maxLabelsPerSeries) {
       throw new LimitError('maxLabelsPerSeries', this.limits.maxLabelsPerSeries, labelCount, `the label count of series ${shortName(this.strings.strings[name])}`);
     }
-    const mask = this.slots.length - 1;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const slot = this.slots[i];
-      if (slot === 0) break;
-      const s = slot - 1;
+    const index = this.index;
+    for (let slot = index.first(hash); index.entry(slot) >= 0; slot = index.next(slot)) {
+      const s = index.entry(slot);
       if (this.hashOf[s] === hash && this.sameSeries(s, set, name, extraName, extraValue, kind)) {
         if (this.metadataOf[s] !== metadata) {
           if (s < this.start.series) this.metadataJournal.push([s, this.metadataOf[s]]);
@@ -244,8 +240,7 @@ export class SeriesTable implements SeriesSink {
     this.hashOf[s] = hash;
     this.metadataOf[s] = metadata;
     this.size = s + 1;
-    if (2 * this.size > this.slots.length) this.growSlots();
-    else this.insertSlot(s, hash);
+    index.add(s, this.hashOf);
     return s;
   }
 
@@ -282,7 +277,7 @@ export class SeriesTable implements SeriesSink {
     const pairs = sets.pairCount(set);
     if (out.length < 2 * pairs + 4) out = new Int32Array(2 * (2 * pairs + 4));
     // The set's pairs copied in up to three runs, with `__name__` and the extra label put between them
-    // (each replacing a pair of the same name). Both at one place: `__name__` sorts before `le`/`quantile`.
+    // (each replacing a pair of the same name), in the order LabelSets.nameBefore gives.
     let firstPoint = sets.insertionPoint(set, METRIC_NAME_ID);
     let firstName = METRIC_NAME_ID;
     let firstValue = name;
@@ -291,7 +286,7 @@ export class SeriesTable implements SeriesSink {
     let secondValue = extraValue;
     if (extraName !== NO_LABEL) {
       secondPoint = sets.insertionPoint(set, extraName);
-      if (secondPoint < firstPoint || (secondPoint === firstPoint && compareUtf8(METRIC_NAME, this.strings.strings[extraName]) > 0)) {
+      if (!sets.nameBefore(set, extraName)) {
         [firstPoint, secondPoint] = [secondPoint, firstPoint];
         [firstName, secondName] = [secondName, firstName];
         [firstValue, secondValue] = [secondValue, firstValue];
@@ -339,7 +334,7 @@ export class SeriesTable implements SeriesSink {
 
   /** Whether string `id` is over the label name byte limit (`asName`) or the label value byte limit. */
   private oversizedString(id: number, asName: boolean): boolean {
-    if (id >= this.stringLimits.length) this.stringLimits = growUint8(this.stringLimits, id + 1);
+    if (id >= this.stringLimits.length) this.stringLimits = grow(this.stringLimits, id + 1);
     let flags = this.stringLimits[id];
     if (flags === 0) {
       const text = this.strings.strings[id];
@@ -351,25 +346,13 @@ export class SeriesTable implements SeriesSink {
     return (flags & (asName ? 2 : 4)) !== 0;
   }
 
-  private insertSlot(s: number, hash: number): void {
-    const mask = this.slots.length - 1;
-    let i = hash & mask;
-    while (this.slots[i] !== 0) i = (i + 1) & mask;
-    this.slots[i] = s + 1;
-  }
-
-  private growSlots(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    for (let s = 0; s < this.size; s++) this.insertSlot(s, this.hashOf[s]);
-  }
-
   private growSeries(needed: number): void {
-    this.setOf = growInt32(this.setOf, needed);
-    this.nameOf = growInt32(this.nameOf, needed);
-    this.extraNameOf = growInt32(this.extraNameOf, needed);
-    this.extraValueOf = growInt32(this.extraValueOf, needed);
-    this.hashOf = growInt32(this.hashOf, needed);
-    this.kindOf = growUint8(this.kindOf, needed);
+    this.setOf = grow(this.setOf, needed);
+    this.nameOf = grow(this.nameOf, needed);
+    this.extraNameOf = grow(this.extraNameOf, needed);
+    this.extraValueOf = grow(this.extraValueOf, needed);
+    this.hashOf = grow(this.hashOf, needed);
+    this.kindOf = grow(this.kindOf, needed);
   }
 }
 

@@ -160,6 +160,11 @@ class JsonWalker {
     return Number(n);
   }
 
+  /** One bucket count: a 64-bit integer as a number (no sign check, as before the fast path). */
+  bucketCount(value: unknown, path: string): number {
+    return isSmallUnsigned(value) ? Number(value) || 0 : Number(this.int64(value, path));
+  }
+
   /** A nanosecond timestamp (string or number) as milliseconds, truncated like Go's int64(ns)/1e6. */
   millis(object: JsonObject, key: string, path: string): number {
     const value = this.field(object, key);
@@ -381,7 +386,7 @@ class JsonWalker {
       ...this.pointBase(p, path),
       count: this.count(p, 'count', path),
       sum: this.optionalDouble(p, 'sum', path),
-      bucketCounts: this.list(p, 'bucketCounts', path, (c, cp) => (isSmallUnsigned(c) ? Number(c) || 0 : Number(this.int64(c, cp)))),
+      bucketCounts: this.list(p, 'bucketCounts', path, (c, cp) => this.bucketCount(c, cp)),
       explicitBounds: this.list(p, 'explicitBounds', path, (b, bp) => this.double(b, bp)),
       min: this.optionalDouble(p, 'min', path),
       max: this.optionalDouble(p, 'max', path),
@@ -394,7 +399,7 @@ class JsonWalker {
     const b = this.object(value, `${path}.${key}`);
     return {
       offset: this.int(b, 'offset', `${path}.${key}`),
-      bucketCounts: this.list(b, 'bucketCounts', `${path}.${key}`, (c, cp) => (isSmallUnsigned(c) ? Number(c) || 0 : Number(this.int64(c, cp)))),
+      bucketCounts: this.list(b, 'bucketCounts', `${path}.${key}`, (c, cp) => this.bucketCount(c, cp)),
     };
   }
 

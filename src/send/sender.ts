@@ -109,6 +109,11 @@ export class RemoteWriteSender {
     return this.queue.full;
   }
 
+  /** The queue's counters (requests and bytes pending, limits), without the client's telemetry. */
+  get queueStats(): SenderTelemetry['queue'] {
+    return this.queue.stats;
+  }
+
   telemetry(): SenderTelemetry {
     return { ...this.client.telemetry(), queue: this.queue.stats };
   }
