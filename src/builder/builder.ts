@@ -1,7 +1,7 @@
 import { type EngineKind, type SymbolEngine, createEngine } from '../engine/index.js';
 import { LimitError, type Limits, resolveLimits, utf8ByteLength } from '../limits.js';
 import { decodeExportMetricsRequestJson, fromJsonObject } from '../otlp/decode-json.js';
-import { decodeExportMetricsRequest } from '../otlp/decode-protobuf.js';
+import { forEachResourceMetrics } from '../otlp/decode-protobuf.js';
 import type { ExportMetricsRequest } from '../otlp/model.js';
 import { ProtoWriter } from '../protobuf/writer.js';
 import { type MetricMetadataV1, type TimeSeriesV1, encodeWriteRequestV1 } from '../rw/encode-v1.js';
@@ -115,10 +115,41 @@ export class V2WriteRequestBuilder {
     let request: ExportMetricsRequest;
     this.checkRequestBytes(input);
     if (input instanceof Uint8Array) {
-      request = format === 'json' ? decodeExportMetricsRequestJson(input) : decodeExportMetricsRequest(input);
+      if (format !== 'json') return this.addProtobuf(input);
+      request = decodeExportMetricsRequestJson(input);
     } else if (typeof input === 'string') request = decodeExportMetricsRequestJson(input);
     else request = fromJsonObject(input);
     return this.addRequest(request);
+  }
+
+  /**
+   * Decodes and translates protobuf one ResourceMetrics at a time. Errors keep the order of decoding
+   * everything first: once translating fails, the rest is still decoded, and a decode error there wins.
+   */
+  private addProtobuf(bytes: Uint8Array): this {
+    this.series.begin();
+    const context = this.translator.startRequest(this.series);
+    let translationFailed = false;
+    let translationError: unknown;
+    try {
+      forEachResourceMetrics(bytes, (resourceMetrics) => {
+        if (translationFailed) return;
+        try {
+          this.translator.translateResource(resourceMetrics, context);
+        } catch (error) {
+          translationFailed = true;
+          translationError = error;
+        }
+      });
+    } catch (error) {
+      this.series.rollback();
+      throw error;
+    }
+    if (translationFailed) {
+      this.series.rollback();
+      throw translationError;
+    }
+    return this.added();
   }
 
   /** maxRequestBytes, before decoding. A parsed JSON object has no byte size and is not measured. */
@@ -143,6 +174,11 @@ export class V2WriteRequestBuilder {
       this.series.rollback();
       throw error;
     }
+    return this.added();
+  }
+
+  /** Bookkeeping after a request was added whole. */
+  private added(): this {
     this.requests++;
     this.rows = undefined;
     this.symbolized = false;

@@ -27,17 +27,28 @@ import type {
  * Unknown fields are skipped, as protobuf requires; packed and unpacked repeated scalars are both read.
  */
 export function decodeExportMetricsRequest(bytes: Uint8Array): ExportMetricsRequest {
+  const resourceMetrics: ResourceMetrics[] = [];
+  forEachResourceMetrics(bytes, (decoded) => resourceMetrics.push(decoded));
+  return { resourceMetrics };
+}
+
+/**
+ * Decodes the request one ResourceMetrics at a time, handing each to `visit` before decoding the next,
+ * so a large request never has more than one resource's objects alive (at 1M points the whole decoded
+ * tree kept ~0.6 GB of objects for the garbage collector to trace). Throws OtlpDecodeError at the first
+ * malformed byte, after visiting the resources before it; `visit` must not throw.
+ */
+export function forEachResourceMetrics(bytes: Uint8Array, visit: (resourceMetrics: ResourceMetrics) => void): void {
   const reader = new ProtoReader(bytes);
   const where = new Where();
-  const resourceMetrics: ResourceMetrics[] = [];
   resetStacks();
   beginAttributes();
   try {
     while (reader.pos < bytes.length) {
       const tag = reader.tag();
       if (tag === ((1 << 3) | WireType.LEN)) {
-        where.resource = resourceMetrics.length;
-        resourceMetrics.push(decodeResourceMetrics(reader, reader.lengthDelimitedEnd(), where));
+        where.resource++;
+        visit(decodeResourceMetrics(reader, reader.lengthDelimitedEnd(), where));
       } else reader.skip(tag & 7);
     }
   } catch (error) {
@@ -48,7 +59,6 @@ export function decodeExportMetricsRequest(bytes: Uint8Array): ExportMetricsRequ
   } finally {
     resetStacks();
   }
-  return { resourceMetrics };
 }
 
 function resetStacks(): void {

@@ -41,11 +41,19 @@ export class Translator {
   }
 
   translate(request: ExportMetricsRequest, sink: SeriesSink): void {
-    const context = new MetricContext(sink, this.options, this.names);
+    const context = this.startRequest(sink);
     for (const resourceMetrics of request.resourceMetrics) this.translateResource(resourceMetrics, context);
   }
 
-  private translateResource(resourceMetrics: ResourceMetrics, context: MetricContext): void {
+  /**
+   * For translating a request one ResourceMetrics at a time as it is decoded: translateResource with
+   * the returned context for each, in order, is what translate() does.
+   */
+  startRequest(sink: SeriesSink): MetricContext {
+    return new MetricContext(sink, this.options, this.names);
+  }
+
+  translateResource(resourceMetrics: ResourceMetrics, context: MetricContext): void {
     const resourceError = this.tryLabels(() => {
       context.resource = resourceLabels(resourceMetrics.resource, this.options, this.names);
     });

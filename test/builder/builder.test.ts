@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OtlpDecodeError, TranslationError, V2WriteRequestBuilder, readWriteRequest } from '../../src/index.js';
+import { decodeExportMetricsRequest } from '../../src/otlp/decode-protobuf.js';
 import { exportRequest, gauge, resourceMetrics, sum } from '../support/otlp.js';
 import { decodeRw1, decodeRw2, encodeOtlp } from '../support/proto.js';
 
@@ -116,6 +117,29 @@ describe.each(ENGINES)('V2WriteRequestBuilder (%s engine)', (engine) => {
     // Still usable.
     builder.add(sampleRequest(1000));
     expect(builder.stats.requests).toBe(2);
+  });
+
+  it('translates protobuf one resource at a time with the outcome of decoding the whole request first', () => {
+    const rejected = exportRequest(
+      resourceMetrics({ 'service.name': 'api', 'host.name': 'h2' }, [{ metrics: [sum({ name: 'bad', temporality: 1 }, [{ value: 1n, timeMs: T }])] }]),
+    );
+    const good = encodeOtlp(sampleRequest());
+    // Repeated fields concatenate: these are two-resource requests.
+    const twoGood = Buffer.concat([good, encodeOtlp(sampleRequest(1000))]);
+    const builder = new V2WriteRequestBuilder({ engine, onInvalidMetric: 'reject' });
+    const whole = new V2WriteRequestBuilder({ engine, onInvalidMetric: 'reject' }).addRequest(decodeExportMetricsRequest(twoGood));
+    expect(Buffer.from(builder.add(twoGood).encode()).equals(Buffer.from(whole.encode()))).toBe(true);
+    const before = builder.encode();
+    const statsBefore = builder.stats;
+    // Resource 0 is rejected, resource 1 is malformed: the decode error wins, as when decoding came first.
+    const rejectedThenMalformed = Buffer.concat([encodeOtlp(rejected), good.subarray(0, good.length - 5)]);
+    expect(() => builder.add(rejectedThenMalformed)).toThrowError(expect.objectContaining({ name: 'OtlpDecodeError', path: expect.stringMatching(/^resourceMetrics\[1\]/) }));
+    // Resource 0 is translated, resource 1 is rejected: nothing of resource 0 stays.
+    expect(() => builder.add(Buffer.concat([encodeOtlp(sampleRequest(2000)), encodeOtlp(rejected)]))).toThrowError(TranslationError);
+    // Resource 0 is translated, resource 1 is malformed.
+    expect(() => builder.add(Buffer.concat([encodeOtlp(sampleRequest(3000)), good.subarray(0, good.length - 5)]))).toThrowError(OtlpDecodeError);
+    expect(Buffer.from(builder.encode()).equals(Buffer.from(before))).toBe(true);
+    expect(builder.stats).toEqual(statsBefore);
   });
 
   it('encodes the same series as RW1 with labels spelled out and one metadata entry per family', () => {
