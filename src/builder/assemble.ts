@@ -111,14 +111,16 @@ export class RequestAssembler {
   /**
    * Writes the request of `series` (after symbolize with the same list): the symbols, then the series
    * in batches the engine writes from columns (histograms and exemplars, rare and nested, encoded here).
+   * `afterBatch` runs after each batch, with no fork open in `writer` (encodeSnappy compresses there).
    */
-  write(writer: ProtoWriter, rows: SeriesRows, series: ArrayLike<number>, options: EncodeV2Options): void {
+  write(writer: ProtoWriter, rows: SeriesRows, series: ArrayLike<number>, options: EncodeV2Options, afterBatch?: () => void): void {
     writeSymbols(writer, this.engine);
     for (let first = 0; first < series.length; first += BATCH_SERIES) {
       const bytes = this.writeBatch(rows, series, first, Math.min(series.length, first + BATCH_SERIES), options.createdTimestampField === true);
       writer.ensure(bytes.length);
       writer.buf.set(bytes, writer.pos);
       writer.pos += bytes.length;
+      afterBatch?.();
     }
   }
 

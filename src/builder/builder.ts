@@ -6,7 +6,7 @@ import type { ExportMetricsRequest } from '../otlp/model.js';
 import { ProtoWriter } from '../protobuf/writer.js';
 import { type MetricMetadataV1, type TimeSeriesV1, encodeWriteRequestV1 } from '../rw/encode-v1.js';
 import type { EncodeV2Options } from '../rw/encode-v2.js';
-import { snappyCompress } from '../rw/snappy.js';
+import { SnappyBlockWriter, snappyCompress } from '../rw/snappy.js';
 import type { Labels, WriteRequest } from '../rw/types.js';
 import { type TranslationOptions, resolveTranslationOptions } from '../translate/options.js';
 import type { FlatLabels } from '../translate/sink.js';
@@ -16,6 +16,9 @@ import { SampleColumns } from './columns.js';
 import { type SeriesRows, orderSeriesRows } from './order-samples.js';
 import { SeriesHasher } from './series-hash.js';
 import { type DropStats, SeriesTable } from './series-table.js';
+
+/** encodeSnappy compresses once this much is written (rounded down to whole 64 KiB snappy blocks). */
+const SNAPPY_DRAIN_BYTES = 1024 * 1024;
 
 export interface BuilderOptions extends TranslationOptions {
   /** The hot-path engine: 'wasm' (default) or 'js'. Both produce byte-identical requests. */
@@ -204,7 +207,17 @@ export class V2WriteRequestBuilder {
 
   /** The RW2 request as the body Remote-Write sends: protobuf, snappy block compressed. */
   encodeSnappy(): Uint8Array {
-    return snappyCompress(this.encode());
+    const rows = this.symbolizeAll();
+    const writer = this.writer;
+    const compressor = new SnappyBlockWriter();
+    // Compressed a megabyte or so at a time: at 1M points the uncompressed request is ~300 MB.
+    const drain = (last: boolean) => writer.dropFront(compressor.push(writer.buf.subarray(0, writer.pos), last));
+    writer.reset();
+    this.assembler.write(writer, rows, this.allSeries(), this.encodeOptions, () => {
+      if (writer.pos >= SNAPPY_DRAIN_BYTES) drain(false);
+    });
+    drain(true);
+    return compressor.finish();
   }
 
   /**

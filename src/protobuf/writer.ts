@@ -33,6 +33,13 @@ export class ProtoWriter {
     this.view = new DataView(grown.buffer);
   }
 
+  /** Forgets the first `count` bytes written (handed on elsewhere); none may be inside an open fork. */
+  dropFront(count: number): void {
+    if (this.forks.length > 0) throw new Error('ProtoWriter.dropFront inside an open fork');
+    this.buf.copyWithin(0, count, this.pos);
+    this.pos -= count;
+  }
+
   /** A copy of everything written. */
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);

@@ -74,6 +74,64 @@ export function snappyCompress(input: Uint8Array): Uint8Array {
   return load().compress_raw(input);
 }
 
+/** Snappy encoders (snap, Go's snappy) compress 64 KiB blocks independently. */
+const SNAPPY_BLOCK_BYTES = 64 * 1024;
+
+/**
+ * Snappy block format written piece by piece, so a large request never sits uncompressed in full:
+ * push() compresses whole 64 KiB blocks as they come and finish() prepends the total length. Because
+ * the encoder compresses each 64 KiB block on its own, the result is byte for byte what
+ * snappyCompress() gives for the whole input (checked in test/rw/snappy.test.ts); with another codec
+ * (setSnappyCodec) it is still a valid snappy block.
+ */
+export class SnappyBlockWriter {
+  private readonly parts: Uint8Array[] = [];
+  private compressedBytes = 0;
+  private rawBytes = 0;
+
+  /**
+   * Compresses the longest prefix of `data` made of whole 64 KiB blocks, or all of it when `last`;
+   * returns how many bytes it took (the caller keeps the rest for the next push).
+   */
+  push(data: Uint8Array, last = false): number {
+    const taken = last ? data.length : data.length - (data.length % SNAPPY_BLOCK_BYTES);
+    if (taken === 0) return 0;
+    const compressed = load().compress_raw(data.subarray(0, taken));
+    // Each piece starts with its own length preamble; the stream has one, for the total.
+    const body = compressed.subarray(uvarintLength(compressed));
+    this.parts.push(body);
+    this.compressedBytes += body.length;
+    this.rawBytes += taken;
+    return taken;
+  }
+
+  /** The snappy block of everything pushed (push with `last` first). */
+  finish(): Uint8Array {
+    if (this.rawBytes > 0xffffffff) throw new RangeError(`snappy cannot compress ${this.rawBytes} bytes: the block format ends at 4 GiB`);
+    const preamble: number[] = [];
+    let length = this.rawBytes;
+    while (length > 0x7f) {
+      preamble.push((length & 0x7f) | 0x80);
+      length = Math.floor(length / 128);
+    }
+    preamble.push(length);
+    const out = new Uint8Array(preamble.length + this.compressedBytes);
+    out.set(preamble);
+    let at = preamble.length;
+    for (const part of this.parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+}
+
+function uvarintLength(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length && bytes[i] >= 0x80) i++;
+  return i + 1;
+}
+
 export function snappyDecompress(input: Uint8Array, maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES): Uint8Array {
   const length = snappyDecodedLength(input);
   if (length > maxDecompressedBytes) {
