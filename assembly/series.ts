@@ -4,8 +4,10 @@
 // the same bytes (test/engine/series-writer.test.ts).
 //
 // Input (byte offsets from the input region's start, each 8-aligned, written by JS):
-//   labelStart  u32[count + 1]   series i's label refs are labelRefs[labelStart[i] .. labelStart[i + 1])
-//   labelRefs   u32[]            symbol indices, (name, value) pairs in label order
+//   setPairs    u32[]            the batch's label sets, symbol index pairs sorted by name
+//   labelPlan   u32[8 * count]   per series: its set's start in setPairs, pair count, merge plan
+//                                (merge-labels.ts: where `__name__` and `le`/`quantile` go)
+//   labelScratch u32[]           room for one series' merged labels
 //   rowStart    u32[count + 1]   series i's samples are rows rowStart[i] .. rowStart[i + 1]
 //   value, timestamp, start  f64[rows]   sample value, timestamp and start timestamp (ms)
 //   stale       u8[rows]         1: the value is Prometheus's stale marker
@@ -17,6 +19,7 @@
 // Output: the series back to back in the output region; writeSeries returns their byte length, or a
 // negative Status when the output cannot grow.
 
+import { mergeLabelPairs } from './merge-labels';
 import { growRegion, grownCapacity } from './regions';
 import { Status } from './symbols';
 
@@ -96,23 +99,23 @@ function ensureOutputBytes(bytes: u64): bool {
 
 export function writeSeries(
   count: u32,
-  labelStart: usize, labelRefs: usize, rowStart: usize,
+  setPairs: usize, labelPlan: usize, labelRefs: usize, rowStart: usize,
   values: usize, timestamps: usize, starts: usize, stales: usize,
   metadata: usize, created: usize, extraStart: usize, extraBytes: usize,
   withCreated: bool,
 ): i32 {
   const base = inputStart;
-  labelStart += base; labelRefs += base; rowStart += base; values += base; timestamps += base;
+  setPairs += base; labelPlan += base; labelRefs += base; rowStart += base; values += base; timestamps += base;
   starts += base; stales += base; metadata += base; created += base; extraStart += base; extraBytes += base;
   let written: u64 = 0;
   for (let i: u32 = 0; i < count; i++) {
     const at4 = <usize>i << 2;
+    const plan = labelPlan + <usize>i * 32;
+    const labelsTo = mergeLabelPairs(setPairs + (<usize>load<u32>(plan) << 2), load<u32>(plan, 4), plan + 8, labelRefs);
     // Sizes first: every length prefix is a minimal varint, as a fork/join writer produces.
-    const labelsFrom = load<u32>(labelStart + at4);
-    const labelsTo = load<u32>(labelStart + at4 + 4);
     let labelsSize: u32 = 0;
-    for (let l = labelsFrom; l < labelsTo; l++) labelsSize += varintSize(load<u32>(labelRefs + (<usize>l << 2)));
-    let seriesSize: u32 = labelsTo > labelsFrom ? 1 + varintSize(labelsSize) + labelsSize : 0;
+    for (let l: u32 = 0; l < labelsTo; l++) labelsSize += varintSize(load<u32>(labelRefs + (<usize>l << 2)));
+    let seriesSize: u32 = 1 + varintSize(labelsSize) + labelsSize;
     const rowsFrom = load<u32>(rowStart + at4);
     const rowsTo = load<u32>(rowStart + at4 + 4);
     for (let r = rowsFrom; r < rowsTo; r++) {
@@ -137,11 +140,9 @@ export function writeSeries(
     let at = outputStart + <usize>written;
     store<u8>(at++, 0x2a); // field 5, LEN
     at = writeVarint(at, seriesSize);
-    if (labelsTo > labelsFrom) {
-      store<u8>(at++, 0x0a); // labels_refs 1, packed
-      at = writeVarint(at, labelsSize);
-      for (let l = labelsFrom; l < labelsTo; l++) at = writeVarint(at, load<u32>(labelRefs + (<usize>l << 2)));
-    }
+    store<u8>(at++, 0x0a); // labels_refs 1, packed (never empty: `__name__` is always there)
+    at = writeVarint(at, labelsSize);
+    for (let l: u32 = 0; l < labelsTo; l++) at = writeVarint(at, load<u32>(labelRefs + (<usize>l << 2)));
     for (let r = rowsFrom; r < rowsTo; r++) {
       const at8 = <usize>r << 3;
       const value = load<f64>(values + at8);

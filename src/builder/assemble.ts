@@ -1,4 +1,6 @@
 import type { SymbolEngine } from '../engine/index.js';
+import { MERGE_PLAN_LENGTH } from '../engine/merge-labels.js';
+import { SERIES_LABEL_FIELDS } from '../engine/series-batch.js';
 import { LimitError } from '../limits.js';
 import { WireType } from '../protobuf/reader.js';
 import { ProtoWriter } from '../protobuf/writer.js';
@@ -26,7 +28,12 @@ export class RequestAssembler {
   /** Histogram and exemplar fields of one batch. */
   private readonly extraWriter = new ProtoWriter(4096);
   private extraStart: Uint32Array = new Uint32Array(0);
-  private labelCounts: Int32Array = new Int32Array(0);
+  /** Per label set: where its pairs are in the current batch, and the batch that holds them (negated once copied). */
+  private setAt: Int32Array = new Int32Array(0);
+  private setBatch: Int32Array = new Int32Array(0);
+  private batchNumber = 0;
+  /** One series' merge plan in string ids. */
+  private readonly planIds = new Int32Array(MERGE_PLAN_LENGTH);
 
   constructor(
     private readonly table: SeriesTable,
@@ -126,35 +133,48 @@ export class RequestAssembler {
 
   private writeBatch(rows: SeriesRows, series: ArrayLike<number>, first: number, end: number, withCreated: boolean): Uint8Array {
     const table = this.table;
+    const sets = table.sets;
     const samples = table.samples;
     const symbolOf = this.symbolOf;
     const count = end - first;
-    let labelTotal = 0;
     let rowTotal = 0;
     const extra = this.extraWriter;
     extra.reset();
     if (this.extraStart.length <= count) this.extraStart = new Uint32Array(2 * count + 1);
-    if (this.labelCounts.length < count) this.labelCounts = new Int32Array(2 * count);
+    if (this.setAt.length < sets.size) {
+      this.setAt = new Int32Array(2 * sets.size);
+      this.setBatch = new Int32Array(2 * sets.size);
+    }
     const extraStart = this.extraStart;
-    const labelCounts = this.labelCounts;
+    const setAt = this.setAt;
+    const setBatch = this.setBatch;
+    // Each set's pairs go into the batch once, however many series (a histogram's buckets) use it.
+    const batchNumber = ++this.batchNumber;
+    let setRefs = 0;
+    let maxPairs = 0;
     const sampleStart = rows.sampleStart;
     // The series' sample rows are one run when the series are consecutive (rows are grouped in series order).
     let consecutive = true;
     for (let r = first; r < end; r++) {
       const s = series[r];
       if (r > first && s !== series[r - 1] + 1) consecutive = false;
-      const labels = 2 * table.labelCount(s);
-      labelCounts[r - first] = labels;
-      labelTotal += labels;
+      const set = table.setOf[s];
+      if (setBatch[set] !== batchNumber) {
+        setBatch[set] = batchNumber;
+        setAt[set] = setRefs;
+        const pairs = sets.pairCount(set);
+        setRefs += 2 * pairs;
+        if (pairs > maxPairs) maxPairs = pairs;
+      }
       rowTotal += sampleStart[s + 1] - sampleStart[s];
       extraStart[r - first] = extra.pos;
       if (rows.histogramStart[s + 1] > rows.histogramStart[s] || rows.exemplarStart[s + 1] > rows.exemplarStart[s]) this.encodeExtra(rows, s, r);
     }
     extraStart[count] = extra.pos;
-    const batch = this.engine.seriesBatch(count, labelTotal, rowTotal, extra.pos);
+    const batch = this.engine.seriesBatch({ count, setRefs, maxLabelRefs: 2 * maxPairs + 4, rows: rowTotal, extraBytes: extra.pos });
     batch.extraBytes.set(extra.buf.subarray(0, extra.pos));
     batch.extraStart.set(extraStart.subarray(0, count + 1));
-    const { labelStart, labelRefs, rowStart, metadata } = batch;
+    const { setPairs, labelPlan, rowStart, metadata } = batch;
     if (consecutive && count > 0) {
       const from = sampleStart[series[first]];
       const to = from + rowTotal;
@@ -163,14 +183,30 @@ export class RequestAssembler {
       batch.startTimestamp.set(samples.startTimestamp.subarray(from, to));
       batch.stale.set(samples.stale.subarray(from, to));
     }
-    let labelAt = 0;
+    const pool = sets.pool;
+    const planIds = this.planIds;
     let rowAt = 0;
     for (let i = 0; i < count; i++) {
       const s = series[first + i];
-      labelStart[i] = labelAt;
-      const labels = (this.labels = table.labelIds(s, this.labels));
-      const length = labelCounts[i];
-      for (let l = 0; l < length; l++) labelRefs[labelAt++] = symbolOf[labels[l]];
+      const set = table.setOf[s];
+      const pairs = sets.pairCount(set);
+      const at = setAt[set];
+      if (setBatch[set] === batchNumber) {
+        setBatch[set] = -batchNumber; // copied
+        for (let from = sets.start[set], k = 0; k < 2 * pairs; k++) setPairs[at + k] = symbolOf[pool[from + k]];
+      }
+      const plan = SERIES_LABEL_FIELDS * i;
+      labelPlan[plan] = at;
+      labelPlan[plan + 1] = pairs;
+      table.labelPlan(s, planIds, 0);
+      labelPlan[plan + 2] = planIds[0];
+      labelPlan[plan + 3] = symbolOf[planIds[1]];
+      labelPlan[plan + 4] = symbolOf[planIds[2]];
+      labelPlan[plan + 5] = planIds[3];
+      if (planIds[4] !== NO_LABEL) {
+        labelPlan[plan + 6] = symbolOf[planIds[4]];
+        labelPlan[plan + 7] = symbolOf[planIds[5]];
+      }
       rowStart[i] = rowAt;
       const rowFrom = sampleStart[s];
       const rowTo = sampleStart[s + 1];
@@ -191,7 +227,6 @@ export class RequestAssembler {
         batch.created[i] = rowTo > rowFrom ? samples.startTimestamp[rowFrom] : rows.histogramStart[s + 1] > histogramFrom ? table.histograms[histogramFrom].startTimestamp : 0;
       }
     }
-    labelStart[count] = labelAt;
     rowStart[count] = rowAt;
     return this.engine.writeSeries(batch, withCreated);
   }

@@ -1,6 +1,7 @@
 import { DEFAULT_LIMITS, LimitError, type Limits, utf8ByteLength, utf8LongerThan } from '../limits.js';
 import type { Histogram } from '../rw/types.js';
 import { type DropReason, type ExemplarOutput, type FlatLabels, NO_LABEL, type SeriesMetadata, type SeriesSink } from '../translate/sink.js';
+import { MERGE_PLAN_LENGTH, mergeLabelPairs } from '../engine/merge-labels.js';
 import { SampleColumns, grow } from './columns.js';
 import { HashIndex } from './hash-index.js';
 import { LabelSets, METRIC_NAME, METRIC_NAME_ID, pairHash } from './label-sets.js';
@@ -75,6 +76,8 @@ export class SeriesTable implements SeriesSink {
   /** Scratch for the labels of two series being compared. */
   private scratchA: Int32Array = new Int32Array(64);
   private scratchB: Int32Array = new Int32Array(64);
+  /** Scratch for one merge plan (merge-labels.ts). */
+  private readonly plan = new Int32Array(MERGE_PLAN_LENGTH);
   /** Scratch for the ids of a label set being looked up. */
   private scratchSet: Int32Array = new Int32Array(64);
   /**
@@ -272,39 +275,39 @@ export class SeriesTable implements SeriesSink {
 
   private mergeLabels(set: number, name: number, extraName: number, extraValue: number, out: Int32Array): Int32Array {
     const sets = this.sets;
-    const ids = sets.pool;
-    const from = sets.start[set];
     const pairs = sets.pairCount(set);
     if (out.length < 2 * pairs + 4) out = new Int32Array(2 * (2 * pairs + 4));
-    // The set's pairs copied in up to three runs, with `__name__` and the extra label put between them
-    // (each replacing a pair of the same name), in the order LabelSets.nameBefore gives.
-    let firstPoint = sets.insertionPoint(set, METRIC_NAME_ID);
-    let firstName = METRIC_NAME_ID;
-    let firstValue = name;
-    let secondPoint = pairs + 1;
-    let secondName = extraName;
-    let secondValue = extraValue;
-    if (extraName !== NO_LABEL) {
-      secondPoint = sets.insertionPoint(set, extraName);
-      if (!sets.nameBefore(set, extraName)) {
-        [firstPoint, secondPoint] = [secondPoint, firstPoint];
-        [firstName, secondName] = [secondName, firstName];
-        [firstValue, secondValue] = [secondValue, firstValue];
-      }
-    }
-    let n = copyPairs(ids, from, 0, firstPoint, out, 0);
-    out[n++] = firstName;
-    out[n++] = firstValue;
-    let pair = firstPoint < pairs && ids[from + 2 * firstPoint] === firstName ? firstPoint + 1 : firstPoint;
-    if (secondPoint <= pairs) {
-      n = copyPairs(ids, from, pair, Math.max(pair, secondPoint), out, n);
-      out[n++] = secondName;
-      out[n++] = secondValue;
-      pair = Math.max(pair, secondPoint);
-      if (pair < pairs && ids[from + 2 * pair] === secondName) pair++;
-    }
-    copyPairs(ids, from, pair, pairs, out, n);
+    this.planLabels(set, name, extraName, extraValue, this.plan, 0);
+    mergeLabelPairs(sets.pool, sets.start[set], pairs, this.plan, 0, out);
     return out;
+  }
+
+  /** Series `s`'s merge plan (see merge-labels.ts) as string ids, written to plan[at, at + 6). */
+  labelPlan(s: number, plan: Int32Array, at: number): void {
+    this.planLabels(this.setOf[s], this.nameOf[s], this.extraNameOf[s], this.extraValueOf[s], plan, at);
+  }
+
+  /** `__name__` and the extra label go in at their insertion points, in the order LabelSets.nameBefore gives. */
+  private planLabels(set: number, name: number, extraName: number, extraValue: number, plan: Int32Array, at: number): void {
+    const sets = this.sets;
+    const namePoint = sets.insertionPoint(set, METRIC_NAME_ID);
+    if (extraName === NO_LABEL) {
+      plan[at] = namePoint;
+      plan[at + 1] = METRIC_NAME_ID;
+      plan[at + 2] = name;
+      plan[at + 3] = sets.pairCount(set) + 1;
+      plan[at + 4] = NO_LABEL;
+      plan[at + 5] = 0;
+      return;
+    }
+    const extraPoint = sets.insertionPoint(set, extraName);
+    const nameFirst = sets.nameBefore(set, extraName);
+    plan[at] = nameFirst ? namePoint : extraPoint;
+    plan[at + 1] = nameFirst ? METRIC_NAME_ID : extraName;
+    plan[at + 2] = nameFirst ? name : extraValue;
+    plan[at + 3] = nameFirst ? extraPoint : namePoint;
+    plan[at + 4] = nameFirst ? extraName : METRIC_NAME_ID;
+    plan[at + 5] = nameFirst ? extraValue : name;
   }
 
   /** Limits checked once per series, when it is first seen: a known series has passed them. */
@@ -359,10 +362,4 @@ export class SeriesTable implements SeriesSink {
 /** A series' metric name for error messages, shortened: the label that broke a limit may be it. */
 function shortName(name: string): string {
   return JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}...` : name);
-}
-
-/** Copies pairs [first, end) of the set at `from` in `pool` to `out` at `at`; returns the end in `out`. */
-function copyPairs(pool: Int32Array, from: number, first: number, end: number, out: Int32Array, at: number): number {
-  for (let i = from + 2 * first, last = from + 2 * end; i < last; i++) out[at++] = pool[i];
-  return at;
 }

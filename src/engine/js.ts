@@ -10,7 +10,7 @@
 
 import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';
 import { REF_OFFSET_LIMIT, isLongRef, longRefIndex, packLongRef, packRef, refLength, refOffset } from './packed-ref.js';
-import { type SeriesBatch, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
+import { type SeriesBatch, type SeriesBatchSize, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
 import { SeriesWriter } from './series-writer.js';
 import type { SymbolEngine } from './types.js';
 import { MAX_UTF8_BYTES_PER_CODE_UNIT, toWellFormed, utf8Decoder, writeUtf8 } from './utf8.js';
@@ -151,10 +151,10 @@ export class JsSymbolEngine implements SymbolEngine {
     }
   }
 
-  seriesBatch(count: number, labels: number, rows: number, extraBytes: number): SeriesBatch {
-    const { bytes } = seriesBatchLayout(count, labels, rows, extraBytes);
+  seriesBatch(size: SeriesBatchSize): SeriesBatch {
+    const { bytes } = seriesBatchLayout(size);
     if (bytes > this.batchBuffer.byteLength) this.batchBuffer = new ArrayBuffer(Math.max(bytes, 2 * this.batchBuffer.byteLength));
-    return seriesBatchViews(this.batchBuffer, 0, count, labels, rows, extraBytes);
+    return seriesBatchViews(this.batchBuffer, 0, size);
   }
 
   writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array {

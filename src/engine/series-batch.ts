@@ -5,10 +5,15 @@
  */
 export interface SeriesBatch {
   count: number;
-  /** Series i's label refs are labelRefs[labelStart[i], labelStart[i + 1]). */
-  labelStart: Uint32Array;
-  /** Symbol indices, (name, value) pairs in label order. */
-  labelRefs: Uint32Array;
+  /** The label sets of the batch's series as symbol indices, (name, value) pairs sorted by name, back to back. */
+  setPairs: Uint32Array;
+  /**
+   * Per series, SERIES_LABEL_FIELDS numbers: where its set starts in setPairs, the set's pair count,
+   * and the merge plan of merge-labels.ts in symbol indices (`__name__` and `le`/`quantile` put in).
+   */
+  labelPlan: Uint32Array;
+  /** Room for the longest series' merged labels (the writers merge there). */
+  labelScratch: Uint32Array;
   /** Series i's samples are rows [rowStart[i], rowStart[i + 1]). */
   rowStart: Uint32Array;
   value: Float64Array;
@@ -27,9 +32,22 @@ export interface SeriesBatch {
   offsets: number[];
 }
 
-/** Byte offsets of the columns (each 8-aligned) and the total size, for `count` series, `labels` refs, `rows` samples and `extraBytes`. */
-export function seriesBatchLayout(count: number, labels: number, rows: number, extraBytes: number): { offsets: number[]; bytes: number } {
-  const sizes = [4 * (count + 1), 4 * labels, 4 * (count + 1), 8 * rows, 8 * rows, 8 * rows, rows, 12 * count, 8 * count, 4 * (count + 1), extraBytes];
+/** labelPlan numbers per series: set start, pair count, then the six of a merge plan. */
+export const SERIES_LABEL_FIELDS = 8;
+
+/** The sizes of a batch: series, set pair refs, the most refs one series has, sample rows, extra bytes. */
+export interface SeriesBatchSize {
+  count: number;
+  setRefs: number;
+  maxLabelRefs: number;
+  rows: number;
+  extraBytes: number;
+}
+
+/** Byte offsets of the columns (each 8-aligned) and the total size of a batch of `size`. */
+export function seriesBatchLayout(size: SeriesBatchSize): { offsets: number[]; bytes: number } {
+  const { count, setRefs, maxLabelRefs, rows, extraBytes } = size;
+  const sizes = [4 * setRefs, 4 * SERIES_LABEL_FIELDS * count, 4 * maxLabelRefs, 4 * (count + 1), 8 * rows, 8 * rows, 8 * rows, rows, 12 * count, 8 * count, 4 * (count + 1), extraBytes];
   const offsets: number[] = [];
   let at = 0;
   for (const size of sizes) {
@@ -40,22 +58,24 @@ export function seriesBatchLayout(count: number, labels: number, rows: number, e
 }
 
 /** Views of a batch laid out by seriesBatchLayout at `base` in `buffer`. */
-export function seriesBatchViews(buffer: ArrayBufferLike, base: number, count: number, labels: number, rows: number, extraBytes: number): SeriesBatch {
-  const { offsets } = seriesBatchLayout(count, labels, rows, extraBytes);
+export function seriesBatchViews(buffer: ArrayBufferLike, base: number, size: SeriesBatchSize): SeriesBatch {
+  const { count, setRefs, maxLabelRefs, rows, extraBytes } = size;
+  const { offsets } = seriesBatchLayout(size);
   const at = (column: number): number => base + offsets[column];
   return {
     count,
-    labelStart: new Uint32Array(buffer, at(0), count + 1),
-    labelRefs: new Uint32Array(buffer, at(1), labels),
-    rowStart: new Uint32Array(buffer, at(2), count + 1),
-    value: new Float64Array(buffer, at(3), rows),
-    timestamp: new Float64Array(buffer, at(4), rows),
-    startTimestamp: new Float64Array(buffer, at(5), rows),
-    stale: new Uint8Array(buffer, at(6), rows),
-    metadata: new Uint32Array(buffer, at(7), 3 * count),
-    created: new Float64Array(buffer, at(8), count),
-    extraStart: new Uint32Array(buffer, at(9), count + 1),
-    extraBytes: new Uint8Array(buffer, at(10), extraBytes),
+    setPairs: new Uint32Array(buffer, at(0), setRefs),
+    labelPlan: new Uint32Array(buffer, at(1), SERIES_LABEL_FIELDS * count),
+    labelScratch: new Uint32Array(buffer, at(2), maxLabelRefs),
+    rowStart: new Uint32Array(buffer, at(3), count + 1),
+    value: new Float64Array(buffer, at(4), rows),
+    timestamp: new Float64Array(buffer, at(5), rows),
+    startTimestamp: new Float64Array(buffer, at(6), rows),
+    stale: new Uint8Array(buffer, at(7), rows),
+    metadata: new Uint32Array(buffer, at(8), 3 * count),
+    created: new Float64Array(buffer, at(9), count),
+    extraStart: new Uint32Array(buffer, at(10), count + 1),
+    extraBytes: new Uint8Array(buffer, at(11), extraBytes),
     offsets,
   };
 }

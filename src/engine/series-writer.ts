@@ -1,5 +1,6 @@
 import { STALE_NAN_HIGH_BITS as STALE_NAN_HIGH, STALE_NAN_LOW_BITS as STALE_NAN_LOW } from '../rw/types.js';
-import type { SeriesBatch } from './series-batch.js';
+import { mergeLabelPairs } from './merge-labels.js';
+import { SERIES_LABEL_FIELDS, type SeriesBatch } from './series-batch.js';
 
 const TWO_32 = 4294967296;
 
@@ -18,13 +19,13 @@ export class SeriesWriter {
   /** The series of `batch`, back to back; a view valid until the next call. */
   write(batch: SeriesBatch, withCreated: boolean): Uint8Array {
     this.pos = 0;
-    const { labelStart, labelRefs, rowStart, value: values, timestamp: timestamps, startTimestamp: starts, stale: stales, metadata, created, extraStart, extraBytes } = batch;
+    const { setPairs, labelPlan, labelScratch: labelRefs, rowStart, value: values, timestamp: timestamps, startTimestamp: starts, stale: stales, metadata, created, extraStart, extraBytes } = batch;
     for (let i = 0; i < batch.count; i++) {
-      const labelsFrom = labelStart[i];
-      const labelsTo = labelStart[i + 1];
+      const plan = SERIES_LABEL_FIELDS * i;
+      const labelsTo = mergeLabelPairs(setPairs, labelPlan[plan], labelPlan[plan + 1], labelPlan, plan + 2, labelRefs);
       let labelsSize = 0;
-      for (let l = labelsFrom; l < labelsTo; l++) labelsSize += varintSize(labelRefs[l]);
-      let seriesSize = labelsTo > labelsFrom ? 1 + varintSize(labelsSize) + labelsSize : 0;
+      for (let l = 0; l < labelsTo; l++) labelsSize += varintSize(labelRefs[l]);
+      let seriesSize = 1 + varintSize(labelsSize) + labelsSize;
       const rowsFrom = rowStart[i];
       const rowsTo = rowStart[i + 1];
       for (let r = rowsFrom; r < rowsTo; r++) {
@@ -45,11 +46,9 @@ export class SeriesWriter {
       this.ensure(1 + varintSize(seriesSize) + seriesSize);
       this.byte(0x2a); // field 5, LEN
       this.varint(seriesSize);
-      if (labelsTo > labelsFrom) {
-        this.byte(0x0a); // labels_refs 1, packed
-        this.varint(labelsSize);
-        for (let l = labelsFrom; l < labelsTo; l++) this.varint(labelRefs[l]);
-      }
+      this.byte(0x0a); // labels_refs 1, packed (never empty: `__name__` is always there)
+      this.varint(labelsSize);
+      for (let l = 0; l < labelsTo; l++) this.varint(labelRefs[l]);
       for (let r = rowsFrom; r < rowsTo; r++) {
         const value = values[r];
         const timestamp = Math.trunc(timestamps[r]);

@@ -8,7 +8,7 @@
  * Two implementations: `wasm` (AssemblyScript, assembly/) and `js` (pure TypeScript). For the same
  * sequence of calls both MUST produce the same indices and the same bytes.
  */
-import type { SeriesBatch } from './series-batch.js';
+import type { SeriesBatch, SeriesBatchSize } from './series-batch.js';
 
 export type EngineKind = 'wasm' | 'js';
 
@@ -52,11 +52,10 @@ export interface SymbolEngine {
   resolve(index: number): string;
 
   /**
-   * Column views for a batch of `count` series with `labels` label refs in all, `rows` samples and
-   * `extraBytes` pre-encoded histogram/exemplar bytes (series-batch.ts), for the caller to fill. Valid
-   * until the next call on this engine.
+   * Column views for a batch of series of the given sizes (series-batch.ts), for the caller to fill.
+   * Valid until the next call on this engine.
    */
-  seriesBatch(count: number, labels: number, rows: number, extraBytes: number): SeriesBatch;
+  seriesBatch(size: SeriesBatchSize): SeriesBatch;
 
   /** The batch's series as RW2 `Request.timeseries` entries (field 5), back to back; a view valid until the next call. */
   writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array;

@@ -9,7 +9,7 @@
 
 import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';
 import { isLongRef, longRefIndex, refLength, refOffset } from './packed-ref.js';
-import { type SeriesBatch, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
+import { type SeriesBatch, type SeriesBatchSize, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
 import type { SymbolEngine } from './types.js';
 import { MAX_UTF8_BYTES_PER_CODE_UNIT, utf8Decoder, utf8Encoder, writeUtf8 } from './utf8.js';
 import { WASM_BASE64 } from './wasm-bytes.js';
@@ -49,7 +49,7 @@ interface SymbolModuleExports {
   seriesInputPointer(): number;
   seriesOutputPointer(): number;
   writeSeries(
-    count: number, labelStart: number, labelRefs: number, rowStart: number, values: number, timestamps: number, starts: number,
+    count: number, setPairs: number, labelPlan: number, labelScratch: number, rowStart: number, values: number, timestamps: number, starts: number,
     stales: number, metadata: number, created: number, extraStart: number, extraBytes: number, withCreated: number,
   ): number;
 }
@@ -214,16 +214,16 @@ export class WasmSymbolEngine implements SymbolEngine {
     return utf8Decoder.decode(this.bytes.subarray(start, start + this.lengthOf(index)));
   }
 
-  seriesBatch(count: number, labels: number, rows: number, extraBytes: number): SeriesBatch {
-    const { bytes } = seriesBatchLayout(count, labels, rows, extraBytes);
+  seriesBatch(size: SeriesBatchSize): SeriesBatch {
+    const { bytes } = seriesBatchLayout(size);
     this.checkStatus(this.wasm.ensureSeriesInputBytes(bytes), 'ensureSeriesInputBytes');
     this.afterGrowableCall();
-    return seriesBatchViews(this.wasm.memory.buffer, this.wasm.seriesInputPointer(), count, labels, rows, extraBytes);
+    return seriesBatchViews(this.wasm.memory.buffer, this.wasm.seriesInputPointer(), size);
   }
 
   writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array {
     const o = batch.offsets;
-    const written = this.wasm.writeSeries(batch.count, o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], withCreatedTimestamp ? 1 : 0);
+    const written = this.wasm.writeSeries(batch.count, o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], withCreatedTimestamp ? 1 : 0);
     this.afterGrowableCall();
     if (written < 0) this.checkStatus(-written, 'writeSeries');
     const start = this.wasm.seriesOutputPointer();

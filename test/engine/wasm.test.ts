@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WasmSymbolEngine } from '../../src/engine/wasm.js';
+import { SERIES_LABEL_FIELDS } from '../../src/engine/series-batch.js';
 import { describeEngineContract } from './contract.js';
 
 describeEngineContract('wasm');
@@ -31,17 +32,18 @@ describe('wasm engine: storage is kept across requests', () => {
       engine.internBatch(['a', 'b'], 2, new Uint32Array(2));
       // Sizes vary by round, never above the largest one of the warm-up.
       const count = 1_000 + (r % 7) * 100;
-      const batch = engine.seriesBatch(count, 4 * count, count, 0);
+      const batch = engine.seriesBatch({ count, setRefs: 2 * count, maxLabelRefs: 6, rows: count, extraBytes: 0 });
       for (let i = 0; i < count; i++) {
-        batch.labelStart[i] = 4 * i;
-        batch.labelRefs.set([1, 2, 2, 1], 4 * i);
+        // Labels a="b", b="a": set {b="a"}, `a` put in before it.
+        batch.setPairs.set([2, 1], 2 * i);
+        batch.labelPlan.set([2 * i, 1, 0, 1, 2, 2, 0, 0], SERIES_LABEL_FIELDS * i);
         batch.rowStart[i] = i;
         batch.value[i] = r + i;
         batch.timestamp[i] = 1_700_000_000_000 + i;
         batch.metadata.set([2, 0, 0], 3 * i);
       }
-      batch.labelStart[count] = 4 * count;
       batch.rowStart[count] = count;
+      batch.extraStart.fill(0); // the batch memory is reused: no stale offsets from an earlier round
       return engine.writeSeries(batch, false).length;
     };
     for (let r = 0; r < 7; r++) round(r);
