@@ -9,7 +9,7 @@
  */
 
 import { Bench } from 'tinybench';
-import { createEngine, type EngineKind, type SymbolEngine } from '../src/engine/index.js';
+import { createEngine, type EngineKind, type SymbolEngine } from '../dist/engine/index.js';
 
 const SERIES = 10_000;
 

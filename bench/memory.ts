@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { type EngineKind, V2WriteRequestBuilder } from '../src/index.js';
+import { type EngineKind, V2WriteRequestBuilder } from '../dist/index.js';
 import { writeSection } from './benchmarks-file.js';
 import { builderWasmMemoryBytes } from './wasm-memory.js';
 import { makeWorkload } from './workload.js';

@@ -25,8 +25,8 @@ import {
   type ResourceMetrics,
   type ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { decodeExportMetricsRequest } from '../src/otlp/decode-protobuf.js';
-import type { AnyValue, KeyValue, Metric, NumberDataPoint, Temporality } from '../src/otlp/model.js';
+import { decodeExportMetricsRequest } from '../dist/otlp/decode-protobuf.js';
+import type { AnyValue, KeyValue, Metric, NumberDataPoint, Temporality } from '../dist/otlp/model.js';
 
 export interface SdkWorkload {
   /** One per OTLP resource: the SDK exports one resource per request. */

@@ -9,8 +9,8 @@
  *   through public modules only. It measures one request's table, not what a long-lived builder kept.
  */
 
-import { createEngine } from '../src/engine/index.js';
-import { V2WriteRequestBuilder, readWriteRequest } from '../src/index.js';
+import { createEngine } from '../dist/engine/index.js';
+import { V2WriteRequestBuilder, readWriteRequest } from '../dist/index.js';
 
 interface WithMemoryBytes {
   memoryBytes(): number;
