@@ -1,12 +1,12 @@
 import type { SymbolEngine } from '../engine/index.js';
-import { MERGE_PLAN_LENGTH } from '../engine/merge-labels.js';
+import { MERGE_PLAN_LENGTH, mergeLabelPairs } from '../engine/merge-labels.js';
 import { SERIES_LABEL_FIELDS } from '../engine/series-batch.js';
 import { LimitError } from '../limits.js';
 import { WireType } from '../protobuf/reader.js';
 import { ProtoWriter } from '../protobuf/writer.js';
 import { type EncodeV2Options, encodeExemplar, encodeHistogramFields, writeSymbols } from '../rw/encode-v2.js';
 import type { Sample, TimeSeries } from '../rw/types.js';
-import { NO_LABEL, type SeriesMetadata } from '../translate/sink.js';
+import type { SeriesMetadata } from '../translate/sink.js';
 import type { SeriesRows } from './order-samples.js';
 import type { SeriesTable } from './series-table.js';
 
@@ -32,8 +32,8 @@ export class RequestAssembler {
   private setAt: Int32Array = new Int32Array(0);
   private setBatch: Int32Array = new Int32Array(0);
   private batchNumber = 0;
-  /** One series' merge plan in string ids. */
-  private readonly planIds = new Int32Array(MERGE_PLAN_LENGTH);
+  /** Per listed series: its merge plan (merge-labels.ts) in string ids, from symbolize. */
+  private plans: Int32Array = new Int32Array(0);
 
   constructor(
     private readonly table: SeriesTable,
@@ -78,24 +78,29 @@ export class RequestAssembler {
     };
     // Once one series of a label set has used all its labels, the set's other series (a histogram's
     // buckets, sum and count) can only add their own `__name__` and extra label.
-    const setDone = new Uint8Array(table.sets.size);
+    const sets = table.sets;
+    const setDone = new Uint8Array(sets.size);
+    // Each series' merge plan, kept for writing: the labels it adds to its set, in label order.
+    if (this.plans.length < MERGE_PLAN_LENGTH * series.length) this.plans = new Int32Array(MERGE_PLAN_LENGTH * series.length);
+    const plans = this.plans;
     for (let r = 0; r < series.length; r++) {
       const s = series[r];
       const set = table.setOf[s];
+      const plan = MERGE_PLAN_LENGTH * r;
+      table.labelPlan(s, plans, plan);
+      const pairs = sets.pairCount(set);
       if (setDone[set] === 0) {
-        this.labels = table.labelIds(s, this.labels);
-        const length = 2 * table.labelCount(s);
+        if (this.labels.length < 2 * pairs + 4) this.labels = new Int32Array(2 * (2 * pairs + 4));
+        const length = mergeLabelPairs(sets.pool, sets.start[set], pairs, plans, plan, this.labels);
         for (let i = 0; i < length; i++) use(this.labels[i]);
         setDone[set] = 1;
       } else {
-        const extraName = table.extraNameOf[s];
-        const nameFirst = extraName === NO_LABEL || table.sets.nameBefore(set, extraName);
-        if (nameFirst) use(table.nameOf[s]);
-        if (extraName !== NO_LABEL) {
-          use(extraName);
-          use(table.extraValueOf[s]);
+        use(plans[plan + 1]);
+        use(plans[plan + 2]);
+        if (plans[plan + 3] <= pairs) {
+          use(plans[plan + 4]);
+          use(plans[plan + 5]);
         }
-        if (!nameFirst) use(table.nameOf[s]);
       }
       use(this.metadataIds[2 * r]);
       use(this.metadataIds[2 * r + 1]);
@@ -184,7 +189,7 @@ export class RequestAssembler {
       batch.stale.set(samples.stale.subarray(from, to));
     }
     const pool = sets.pool;
-    const planIds = this.planIds;
+    const plans = this.plans;
     let rowAt = 0;
     for (let i = 0; i < count; i++) {
       const s = series[first + i];
@@ -196,16 +201,16 @@ export class RequestAssembler {
         for (let from = sets.start[set], k = 0; k < 2 * pairs; k++) setPairs[at + k] = symbolOf[pool[from + k]];
       }
       const plan = SERIES_LABEL_FIELDS * i;
+      const ids = MERGE_PLAN_LENGTH * (first + i);
       labelPlan[plan] = at;
       labelPlan[plan + 1] = pairs;
-      table.labelPlan(s, planIds, 0);
-      labelPlan[plan + 2] = planIds[0];
-      labelPlan[plan + 3] = symbolOf[planIds[1]];
-      labelPlan[plan + 4] = symbolOf[planIds[2]];
-      labelPlan[plan + 5] = planIds[3];
-      if (planIds[4] !== NO_LABEL) {
-        labelPlan[plan + 6] = symbolOf[planIds[4]];
-        labelPlan[plan + 7] = symbolOf[planIds[5]];
+      labelPlan[plan + 2] = plans[ids];
+      labelPlan[plan + 3] = symbolOf[plans[ids + 1]];
+      labelPlan[plan + 4] = symbolOf[plans[ids + 2]];
+      labelPlan[plan + 5] = plans[ids + 3];
+      if (plans[ids + 3] <= pairs) {
+        labelPlan[plan + 6] = symbolOf[plans[ids + 4]];
+        labelPlan[plan + 7] = symbolOf[plans[ids + 5]];
       }
       rowStart[i] = rowAt;
       const rowFrom = sampleStart[s];

@@ -99,6 +99,15 @@ function orderHistograms(table: SeriesTable): Int32Array {
     const from = start[s];
     const to = start[s + 1];
     start[s] = kept;
+    // Most series have no histogram (samples) or one; only more need a copy to sort and deduplicate.
+    if (to - from <= 1) {
+      if (to > from) {
+        histograms[kept] = histograms[from];
+        table.histogramSeries[kept] = s;
+        kept++;
+      }
+      continue;
+    }
     let series: Histogram[] = histograms.slice(from, to);
     if (series.length > 1 && !sortedByTimestamp(series)) series = series.sort((a, b) => a.timestamp - b.timestamp);
     for (let i = 0; i < series.length; i++) {
