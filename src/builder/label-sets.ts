@@ -59,7 +59,7 @@ export class LabelSets {
     const index = this.index;
     for (let slot = index.first(hash); index.entry(slot) >= 0; slot = index.next(slot)) {
       const set = index.entry(slot);
-      if (this.hashes[set] === hash && this.equals(set, ids, length)) return set;
+      if (index.hashAt(slot) === hash && this.equals(set, ids, length)) return set;
     }
     const set = this.size;
     if (set === this.hashes.length || set + 1 === this.start.length) this.growSets(set + 2);

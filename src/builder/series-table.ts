@@ -224,7 +224,7 @@ export class SeriesTable implements SeriesSink {
     const index = this.index;
     for (let slot = index.first(hash); index.entry(slot) >= 0; slot = index.next(slot)) {
       const s = index.entry(slot);
-      if (this.hashOf[s] === hash && this.sameSeries(s, set, name, extraName, extraValue, kind)) {
+      if (index.hashAt(slot) === hash && this.sameSeries(s, set, name, extraName, extraValue, kind)) {
         if (this.metadataOf[s] !== metadata) {
           if (s < this.start.series) this.metadataJournal.push([s, this.metadataOf[s]]);
           this.metadataOf[s] = metadata;
