@@ -23,7 +23,9 @@ export class RequestAssembler {
   /** Per string id: its symbol index, valid for the ids `symbolize` saw. */
   private symbolOf: Int32Array = new Int32Array(0);
   /** Per listed series: help and unit string ids. */
+  /** Per listed series: metadata type, help and unit string ids (read from the table's objects once). */
   private metadataIds: Int32Array = new Int32Array(0);
+  /** Per listed series with exemplars: their label string ids (empty when the request has none). */
   private exemplarIds: Array<number[][] | undefined> = [];
   /** Histogram and exemplar fields of one batch. */
   private readonly extraWriter = new ProtoWriter(4096);
@@ -46,8 +48,9 @@ export class RequestAssembler {
     const table = this.table;
     const ids = table.strings;
     // Ids of strings that are not labels; may add ids, so before sizing `position`.
-    this.metadataIds = new Int32Array(2 * series.length);
-    this.exemplarIds = new Array(series.length);
+    if (this.metadataIds.length < 3 * series.length) this.metadataIds = new Int32Array(3 * series.length);
+    const metadataIds = this.metadataIds;
+    this.exemplarIds = table.exemplars.length > 0 ? new Array(series.length) : [];
     let lastMetadata: SeriesMetadata | undefined;
     let helpId = 0;
     let unitId = 0;
@@ -59,8 +62,9 @@ export class RequestAssembler {
         helpId = ids.id(metadata.help);
         unitId = ids.id(metadata.unit);
       }
-      this.metadataIds[2 * r] = helpId;
-      this.metadataIds[2 * r + 1] = unitId;
+      metadataIds[3 * r] = metadata.type;
+      metadataIds[3 * r + 1] = helpId;
+      metadataIds[3 * r + 2] = unitId;
       const from = rows.exemplarStart[s];
       const to = rows.exemplarStart[s + 1];
       if (to > from) {
@@ -102,8 +106,8 @@ export class RequestAssembler {
           use(plans[plan + 5]);
         }
       }
-      use(this.metadataIds[2 * r]);
-      use(this.metadataIds[2 * r + 1]);
+      use(metadataIds[3 * r + 1]);
+      use(metadataIds[3 * r + 2]);
       const exemplarLabelIds = this.exemplarIds[r];
       if (exemplarLabelIds !== undefined) for (const labelIds of exemplarLabelIds) for (const id of labelIds) use(id);
     }
@@ -190,6 +194,7 @@ export class RequestAssembler {
     }
     const pool = sets.pool;
     const plans = this.plans;
+    const metadataIds = this.metadataIds;
     let rowAt = 0;
     for (let i = 0; i < count; i++) {
       const s = series[first + i];
@@ -224,9 +229,10 @@ export class RequestAssembler {
           batch.stale[rowAt] = samples.stale[row];
         }
       }
-      metadata[3 * i] = table.metadataOf[s].type;
-      metadata[3 * i + 1] = symbolOf[this.metadataIds[2 * (first + i)]];
-      metadata[3 * i + 2] = symbolOf[this.metadataIds[2 * (first + i) + 1]];
+      const metadataAt = 3 * (first + i);
+      metadata[3 * i] = metadataIds[metadataAt];
+      metadata[3 * i + 1] = symbolOf[metadataIds[metadataAt + 1]];
+      metadata[3 * i + 2] = symbolOf[metadataIds[metadataAt + 2]];
       if (withCreated) {
         const histogramFrom = rows.histogramStart[s];
         batch.created[i] = rowTo > rowFrom ? samples.startTimestamp[rowFrom] : rows.histogramStart[s + 1] > histogramFrom ? table.histograms[histogramFrom].startTimestamp : 0;
@@ -277,7 +283,7 @@ export class RequestAssembler {
           const exemplar = table.exemplars[exemplarFrom + e];
           return { labelsRefs: labelIds.map((id) => symbolOf[id]), value: exemplar.value, timestamp: exemplar.timestamp };
         }),
-        metadata: { type: table.metadataOf[s].type, helpRef: symbolOf[this.metadataIds[2 * r]], unitRef: symbolOf[this.metadataIds[2 * r + 1]] },
+        metadata: { type: table.metadataOf[s].type, helpRef: symbolOf[this.metadataIds[3 * r + 1]], unitRef: symbolOf[this.metadataIds[3 * r + 2]] },
       };
     }
     return result;
