@@ -103,6 +103,24 @@ class JsonWalker {
     return value.map((element, index) => item(element, `${listPath}[${index}]`));
   }
 
+  /**
+   * A list of numbers, converted by `fast` (undefined: not the common form) or else `slow`. An
+   * element's path is built only for one that takes the slow way: histograms have tens of numbers per
+   * point, and a path string per number was a large part of decoding them.
+   */
+  numberList(object: JsonObject, key: string, path: string, fast: (value: unknown) => number | undefined, slow: (value: unknown, path: string) => number): number[] {
+    const value = this.field(object, key);
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) this.fail(path ? `${path}.${key}` : key, `expected an array, got ${describe(value)}`);
+    const numbers: number[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const element: unknown = value[i];
+      const number = fast(element);
+      numbers.push(number !== undefined ? number : slow(element, `${path ? `${path}.${key}` : key}[${i}]`));
+    }
+    return numbers;
+  }
+
   string(object: JsonObject, key: string, path: string): string {
     const value = this.field(object, key);
     if (value === undefined || value === null) return '';
@@ -187,6 +205,7 @@ class JsonWalker {
 
   optionalDouble(object: JsonObject, key: string, path: string): number | undefined {
     const value = this.field(object, key);
+    if (typeof value === 'number') return value;
     return value === undefined || value === null ? undefined : this.double(value, `${path}.${key}`);
   }
 
@@ -200,7 +219,14 @@ class JsonWalker {
   }
 
   attributes(object: JsonObject, key: string, path: string): KeyValue[] {
-    return this.list(object, key, path, (kv, kvPath) => this.keyValue(kv, kvPath, 0));
+    const list = this.field(object, key);
+    if (!Array.isArray(list)) return this.list(object, key, path, (kv, kvPath) => this.keyValue(kv, kvPath, 0));
+    const attributes: KeyValue[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const kv: unknown = list[i];
+      attributes.push(stringAttribute(kv) ?? this.keyValue(kv, `${path ? `${path}.${key}` : key}[${i}]`, 0));
+    }
+    return attributes;
   }
 
   keyValue(value: unknown, path: string, depth: number): KeyValue {
@@ -386,8 +412,8 @@ class JsonWalker {
       ...this.pointBase(p, path),
       count: this.count(p, 'count', path),
       sum: this.optionalDouble(p, 'sum', path),
-      bucketCounts: this.list(p, 'bucketCounts', path, (c, cp) => this.bucketCount(c, cp)),
-      explicitBounds: this.list(p, 'explicitBounds', path, (b, bp) => this.double(b, bp)),
+      bucketCounts: this.numberList(p, 'bucketCounts', path, fastBucketCount, (c, cp) => this.bucketCount(c, cp)),
+      explicitBounds: this.numberList(p, 'explicitBounds', path, fastDouble, (b, bp) => this.double(b, bp)),
       min: this.optionalDouble(p, 'min', path),
       max: this.optionalDouble(p, 'max', path),
     };
@@ -399,7 +425,7 @@ class JsonWalker {
     const b = this.object(value, `${path}.${key}`);
     return {
       offset: this.int(b, 'offset', `${path}.${key}`),
-      bucketCounts: this.list(b, 'bucketCounts', `${path}.${key}`, (c, cp) => this.bucketCount(c, cp)),
+      bucketCounts: this.numberList(b, 'bucketCounts', `${path}.${key}`, fastBucketCount, (c, cp) => this.bucketCount(c, cp)),
     };
   }
 
@@ -436,6 +462,32 @@ class JsonWalker {
       }),
     };
   }
+}
+
+/**
+ * The usual attribute, a string key with only a string value, decoded without building a path (one
+ * per attribute was a large part of decoding); undefined for any other shape, which keyValue decodes
+ * and checks.
+ */
+function stringAttribute(kv: unknown): KeyValue | undefined {
+  if (kv === null || typeof kv !== 'object' || Array.isArray(kv)) return undefined;
+  const key = Object.hasOwn(kv, 'key') ? (kv as JsonObject).key : undefined;
+  const value = Object.hasOwn(kv, 'value') ? (kv as JsonObject).value : undefined;
+  if (typeof key !== 'string' || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const members = Object.keys(value);
+  if (members.length !== 1 || (members[0] !== 'stringValue' && members[0] !== 'string_value')) return undefined;
+  const text = (value as JsonObject)[members[0]];
+  if (typeof text !== 'string' || LONE_SURROGATE.test(key) || LONE_SURROGATE.test(text)) return undefined;
+  return { key, value: { kind: 'string', value: text } };
+}
+
+/** A bucket count in its usual forms (a small JSON number, or a short digit string), else undefined. */
+function fastBucketCount(value: unknown): number | undefined {
+  return isSmallUnsigned(value) ? Number(value) || 0 : undefined;
+}
+
+function fastDouble(value: unknown): number | undefined {
+  return typeof value === 'number' ? value : undefined;
 }
 
 function describe(value: unknown): string {
