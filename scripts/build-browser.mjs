@@ -71,9 +71,8 @@ export async function buildBrowserBundle({ outfile = BROWSER_BUNDLE, minify = tr
     // Chrome/Edge 94+, Firefox 93+, Safari 16.4+: class fields, ??=, top-level ES modules.
     target: 'es2022',
     minify,
-    // Error classes name themselves with `new.target.name` (src/errors.ts): keep class names through
-    // minification, or a WasmNotReadyError would report itself as 'V' (costs ~4.5 kB, ~1.8 kB gzipped).
-    keepNames: true,
+    // No keepNames: error classes spell their names out (src/errors.ts), and keepNames wrapped every
+    // function, closures included, in a naming call (~4.5 kB, ~1.8 kB gzipped, and a call per closure).
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'silent',

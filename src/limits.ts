@@ -79,6 +79,7 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
 
 /** A request over one of the Limits. `limit` names it, `max` is its value, `actual` what was seen. */
 export class LimitError extends Otlp2PrwError {
+  override name = 'LimitError';
   readonly limit: LimitName;
   readonly max: number;
   readonly actual: number;

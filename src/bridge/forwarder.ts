@@ -51,6 +51,7 @@ export interface Forwarder {
 
 /** Forwarder.write() when the queue cannot take the write. */
 export class ForwarderFullError extends Otlp2PrwError {
+  override name = 'ForwarderFullError';
   /** A hint for the client's Retry-After. */
   readonly retryAfterSeconds: number;
 

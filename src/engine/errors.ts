@@ -20,6 +20,7 @@ export type SymbolEngineErrorCode = (typeof SymbolEngineErrorCode)[keyof typeof 
 
 /** The engine could not take more symbols (memory or reference space exhausted); the builder rolls back. */
 export class SymbolEngineError extends Otlp2PrwError {
+  override name = 'SymbolEngineError';
   declare readonly code: SymbolEngineErrorCode;
 
   constructor(code: SymbolEngineErrorCode, message: string) {

@@ -15,6 +15,7 @@ export type WasmSource = BufferSource | WebAssembly.Module | URL | Response;
 
 /** A WASM-backed feature used before `await ready()` where the synchronous path is off (browsers). */
 export class WasmNotReadyError extends Otlp2PrwError {
+  override name = 'WasmNotReadyError';
   /** Which module was missing: the symbol engine ('engine') or snappy-wasm ('snappy'). */
   readonly module: 'engine' | 'snappy';
 

@@ -17,6 +17,7 @@ export const RemoteWriteSendErrorCode = {
 export type RemoteWriteSendErrorCode = (typeof RemoteWriteSendErrorCode)[keyof typeof RemoteWriteSendErrorCode];
 
 export class RemoteWriteSendError extends Otlp2PrwError {
+  override name = 'RemoteWriteSendError';
   /** HTTP status, 0 when there was no response. */
   readonly status: number;
   readonly retryable: boolean;
@@ -31,6 +32,7 @@ export class RemoteWriteSendError extends Otlp2PrwError {
 
 /** A constructor option that cannot work; `option` names it (e.g. "url", "headers.User-Agent"). */
 export class ExporterOptionError extends Otlp2PrwError {
+  override name = 'ExporterOptionError';
   readonly option: string;
 
   constructor(option: string, detail: string) {

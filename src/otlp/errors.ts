@@ -20,6 +20,7 @@ export type OtlpErrorCode = (typeof OtlpErrorCode)[keyof typeof OtlpErrorCode];
  * the byte offset for protobuf input, -1 for JSON.
  */
 export class OtlpDecodeError extends Otlp2PrwError {
+  override name = 'OtlpDecodeError';
   readonly path: string;
   readonly offset: number;
 

@@ -13,6 +13,7 @@ export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];
 
 /** Raised by the wire reader; the message layers (OTLP, RW) wrap it with the field path. */
 export class WireError extends Otlp2PrwError {
+  override name = 'WireError';
   readonly offset: number;
 
   constructor(code: WireErrorCode, message: string, offset: number) {

@@ -2,6 +2,7 @@ import { Otlp2PrwError } from '../errors.js';
 
 /** A Remote-Write body whose bytes cannot be decoded (snappy or protobuf). */
 export class RemoteWriteDecodeError extends Otlp2PrwError {
+  override name = 'RemoteWriteDecodeError';
   readonly offset: number;
 
   constructor(code: string, message: string, offset = -1) {
@@ -25,6 +26,7 @@ export type RemoteWriteRule = (typeof RemoteWriteRule)[keyof typeof RemoteWriteR
 
 /** A decoded request breaking a MUST of the Remote-Write spec; names the series and the rule. */
 export class RemoteWriteValidationError extends Otlp2PrwError {
+  override name = 'RemoteWriteValidationError';
   /** Index into `timeseries`, or -1 for request-level rules. */
   readonly seriesIndex: number;
   readonly rule: RemoteWriteRule;

@@ -2,6 +2,7 @@ import { Otlp2PrwError } from '../errors.js';
 
 /** A RemoteWriteClient or RemoteWriteSender option that cannot work (thrown at construction). */
 export class RemoteWriteConfigError extends Otlp2PrwError {
+  override name = 'RemoteWriteConfigError';
   /** The option at fault, e.g. `headers.Content-Type` or `retry.maxBackoffMs`. */
   readonly option: string;
 
@@ -13,6 +14,7 @@ export class RemoteWriteConfigError extends Otlp2PrwError {
 
 /** RemoteWriteSender.write() with `onFull: 'reject'` when the queue has no room for the write's requests. */
 export class QueueFullError extends Otlp2PrwError {
+  override name = 'QueueFullError';
   /** Requests the write needed, and what the queue held / allows when it was refused. */
   readonly requests: number;
   readonly queuedRequests: number;
@@ -32,6 +34,7 @@ export class QueueFullError extends Otlp2PrwError {
 
 /** RemoteWriteSender.write() after close(). */
 export class SenderClosedError extends Otlp2PrwError {
+  override name = 'SenderClosedError';
   constructor() {
     super('SENDER_CLOSED', 'remote-write sender is closed');
   }

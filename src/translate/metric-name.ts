@@ -17,6 +17,7 @@ export type NamingType =
  * are Prometheus's (otlptranslator v1.0.0), so logs read the same.
  */
 export class InvalidNameError extends Otlp2PrwError {
+  override name = 'InvalidNameError';
   constructor(kind: 'metric' | 'label' | 'utf8label', raw: string, result: string) {
     let message: string;
     if (kind === 'metric') {

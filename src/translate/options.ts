@@ -65,6 +65,7 @@ const STRATEGIES: readonly TranslationStrategy[] = [
 
 /** A translation option that cannot work; messages follow Prometheus's config errors where it has one. */
 export class TranslationOptionError extends Otlp2PrwError {
+  override name = 'TranslationOptionError';
   constructor(message: string) {
     super('invalid_option', message);
   }

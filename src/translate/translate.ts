@@ -17,6 +17,7 @@ import { TimeRange, pointTimeRange } from './time-range.js';
 
 /** A metric Prometheus would not translate, raised when `onInvalidMetric` is 'reject'. */
 export class TranslationError extends Otlp2PrwError {
+  override name = 'TranslationError';
   readonly metricName: string;
 
   constructor(reason: DropReason, metricName: string, detail: string) {
