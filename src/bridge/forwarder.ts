@@ -37,16 +37,25 @@ export interface Forwarder {
    */
   write(builder: V2WriteRequestBuilder): Promise<ForwardResult>;
   /**
-   * The ForwarderFullError write() would throw now for lack of room, or undefined: checked before a
+   * Why write() would throw ForwarderFullError now for lack of room, or undefined: checked before a
    * request is decoded, so a saturated bridge refuses cheaply instead of translating what it will refuse.
+   * A plain object, not an error: building an Error (its stack) per refusal was ~3% of a saturated
+   * bridge's CPU.
    */
-  fullError?(): ForwarderFullError | undefined;
+  refusal?(): QueueRefusal | undefined;
   /** Resolves when everything queued so far has a final outcome, or after `timeoutMs`. */
   flush(timeoutMs?: number): Promise<void>;
   /** Stops sending; deliveries still pending end as 'failed'. Idempotent. */
   close(): Promise<void>;
   /** The forwarder's own counters in Prometheus text exposition format, appended to /metrics. */
   telemetryText?(): string;
+}
+
+/** What a full forwarder answers before decoding (Forwarder.refusal). */
+export interface QueueRefusal {
+  message: string;
+  /** A hint for the client's Retry-After. */
+  retryAfterSeconds: number;
 }
 
 /** Forwarder.write() when the queue cannot take the write. */

@@ -4,7 +4,7 @@
 import type { V2WriteRequestBuilder } from '../builder/builder.js';
 import { QueueFullError, RemoteWriteSender, type RemoteWriteSenderOptions, SenderClosedError } from '../send/index.js';
 import type { RemoteWriteRequest, SendOutcome } from '../send/index.js';
-import { type Delivery, type ForwardResult, type Forwarder, ForwarderFullError } from './forwarder.js';
+import { type Delivery, type ForwardResult, type Forwarder, ForwarderFullError, type QueueRefusal } from './forwarder.js';
 
 export interface SenderForwarderOptions extends Omit<RemoteWriteSenderOptions, 'onFull' | 'onOutcome' | 'client' | 'builder'> {
   /** The Retry-After hint given with ForwarderFullError. Default 5 s. */
@@ -81,10 +81,10 @@ export class SenderForwarder implements Forwarder {
    * Refuses when the queue is full, or has less room than the last write took: the queue takes a write
    * all or nothing, so a write that will not fit is refused before it is decoded and translated.
    */
-  fullError(): ForwarderFullError | undefined {
+  refusal(): QueueRefusal | undefined {
     const { pendingRequests, maxQueuedRequests } = this.sender.queueStats;
     if (!this.sender.queueFull && (pendingRequests === 0 || pendingRequests + this.lastWriteRequests <= maxQueuedRequests)) return undefined;
-    return new ForwarderFullError(`remote-write queue full (${pendingRequests}/${maxQueuedRequests} requests queued) (is ${this.target} down?)`, this.retryAfterSeconds);
+    return { message: `remote-write queue full (${pendingRequests}/${maxQueuedRequests} requests queued) (is ${this.target} down?)`, retryAfterSeconds: this.retryAfterSeconds };
   }
 
   async flush(timeoutMs = Number.POSITIVE_INFINITY): Promise<void> {

@@ -274,7 +274,7 @@ export class OtlpHttpBridge {
    * A refusal carries the OTLP/HTTP status the spec pairs with it; gRPC maps that to its code.
    */
   private async accept(body: Uint8Array, encoding: OtlpEncoding): Promise<ExportOutcome> {
-    const full = this.forwarder.fullError?.();
+    const full = this.forwarder.refusal?.();
     if (full !== undefined) return { accepted: false, status: 429, message: full.message, retryAfterSeconds: full.retryAfterSeconds };
     let otlp: ExportMetricsRequest;
     try {
