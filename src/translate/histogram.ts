@@ -55,14 +55,17 @@ function sameBounds(bounds: readonly number[], previous: readonly number[], coun
   return true;
 }
 
+const NO_BUCKET_EXEMPLARS: ReadonlyArray<undefined> = Object.freeze([]);
+
 /**
  * Prometheus >= 3.7 places exemplars in one forward pass over the bounds without sorting them (R47):
  * exemplars are taken in input order while their value is not above the current bound; the rest go to
  * `+Inf`. Index i is bound i; index bounds.length is `+Inf`.
  */
-function assignExemplarsToBuckets(exemplars: readonly Exemplar[], bounds: readonly number[]) {
+function assignExemplarsToBuckets(exemplars: readonly Exemplar[], bounds: readonly number[]): ReadonlyArray<ReturnType<typeof exemplarsOf> | undefined> {
+  // Most points have no exemplars: every index of this empty array reads as undefined.
+  if (exemplars.length === 0) return NO_BUCKET_EXEMPLARS;
   const perBucket: Array<ReturnType<typeof exemplarsOf> | undefined> = new Array(bounds.length + 1);
-  if (exemplars.length === 0) return perBucket;
   const converted = exemplarsOf(exemplars);
   let cursor = 0;
   for (let b = 0; b < bounds.length; b++) {
