@@ -92,13 +92,14 @@ class JsonWalker {
   field(object: JsonObject, key: string): unknown {
     if (Object.hasOwn(object, key)) return object[key];
     const snake = snakeCase(key);
-    return Object.hasOwn(object, snake) ? object[snake] : undefined;
+    // An absent one-word key (`count`, `min`) is spelled the same in snake_case: no second lookup.
+    return snake !== key && Object.hasOwn(object, snake) ? object[snake] : undefined;
   }
 
   list<T>(object: JsonObject, key: string, path: string, item: (value: unknown, path: string) => T): T[] {
     const value = this.field(object, key);
-    const listPath = path ? `${path}.${key}` : key;
     if (value === undefined || value === null) return [];
+    const listPath = path ? `${path}.${key}` : key;
     if (!Array.isArray(value)) this.fail(listPath, `expected an array, got ${describe(value)}`);
     return value.map((element, index) => item(element, `${listPath}[${index}]`));
   }
