@@ -165,6 +165,48 @@ describe('bad JSON input raises OtlpDecodeError naming where', () => {
       [6, Number.NEGATIVE_INFINITY],
     ]);
   });
+  it('decodes attribute values in every spelling, the last member of a value winning', () => {
+    const request = (attributes: object[]) =>
+      JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: [{ asDouble: 1, attributes }] } }] }] }] });
+    const decoded = decodeExportMetricsRequestJson(
+      request([
+        { key: 'camel', value: { stringValue: 'a' } },
+        { key: 'snake', value: { string_value: 'b' } },
+        { key: 'last', value: { stringValue: 'c', intValue: '3' } },
+        { key: 'first', value: { intValue: '3', stringValue: 'd' } },
+        { key: 'unknown member', value: { stringValue: 'e', comment: 1 } },
+        { key: 'empty', value: {} },
+        { key: 'absent' },
+      ]),
+    );
+    const data = decoded.resourceMetrics[0].scopeMetrics[0].metrics[0].data;
+    if (data.type !== 'gauge') throw new Error('expected gauge');
+    expect(data.points[0].attributes).toEqual([
+      { key: 'camel', value: { kind: 'string', value: 'a' } },
+      { key: 'snake', value: { kind: 'string', value: 'b' } },
+      { key: 'last', value: { kind: 'int', value: 3n } },
+      { key: 'first', value: { kind: 'string', value: 'd' } },
+      { key: 'unknown member', value: { kind: 'string', value: 'e' } },
+      { key: 'empty', value: { kind: 'empty' } },
+      { key: 'absent', value: { kind: 'empty' } },
+    ]);
+    const at = 'resourceMetrics[0].scopeMetrics[0].metrics[0].gauge.dataPoints[0].attributes[1]';
+    expect(() => decodeExportMetricsRequestJson(request([{ key: 'k', value: { stringValue: 'x' } }, { key: '\ud800', value: { stringValue: 'x' } }]))).toThrowError(
+      expect.objectContaining({ code: 'invalid_utf8', path: `${at}.key` }),
+    );
+    expect(() => decodeExportMetricsRequestJson(request([{ key: 'k', value: { stringValue: 'x' } }, { key: 'k', value: { stringValue: 7 } }]))).toThrowError(
+      expect.objectContaining({ code: 'wrong_type', path: `${at}.value.stringValue` }),
+    );
+    expect(() => decodeExportMetricsRequestJson(request([{ key: 'k', value: { stringValue: 'x' } }, 'kv']))).toThrowError(expect.objectContaining({ code: 'wrong_type', path: at }));
+  });
+  it('names the element of a number list that is wrong', () => {
+    const request = JSON.stringify({
+      resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'h', histogram: { aggregationTemporality: 2, dataPoints: [{ count: '3', bucketCounts: ['1', 2, 'x'], explicitBounds: [1, '2'] }] } }] }] }],
+    });
+    expect(() => decodeExportMetricsRequestJson(request)).toThrowError(
+      expect.objectContaining({ path: 'resourceMetrics[0].scopeMetrics[0].metrics[0].histogram.dataPoints[0].bucketCounts[2]' }),
+    );
+  });
   it('hex trace ids, lowercased; invalid hex is an error', () => {
     const request = (traceId: string) =>
       JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 's', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ asInt: '1', exemplars: [{ traceId, asDouble: 1 }] }] } }] }] }] });
