@@ -7,7 +7,7 @@
  *   npx tsx bench/run.ts --sizes 1M        # other sizes (1k, 10k, 100k, 1M, or a number); writes nothing
  *
  * It measures the built package, dist/ (what `npm install otlp2prw` gives): `npm run bench` builds it
- * first; run directly, it uses the dist/ that is there. Running src/ through tsx measured 10-15% slower
+ * first; run directly, it uses the dist/ that is there. Running src/ through tsx measured 12-16% slower
  * (esbuild wraps closures in `__name` calls, tsc does not), which is not what users run.
  *
  * Cases are named `<size>/<stage>[/<engine>]`, e.g. `10k/e2e/wasm`. Stages, all through the public API:

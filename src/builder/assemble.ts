@@ -22,7 +22,6 @@ export class RequestAssembler {
   private labels: Int32Array = new Int32Array(64);
   /** Per string id: its symbol index, valid for the ids `symbolize` saw. */
   private symbolOf: Int32Array = new Int32Array(0);
-  /** Per listed series: help and unit string ids. */
   /** Per listed series: metadata type, help and unit string ids (read from the table's objects once). */
   private metadataIds: Int32Array = new Int32Array(0);
   /** Per listed series with exemplars: their label string ids (empty when the request has none). */
