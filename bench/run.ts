@@ -474,11 +474,12 @@ async function main(): Promise<void> {
     workloads.push({ workload, outputs });
     console.error(`# ${workload.name}: ready in ${(performance.now() - started).toFixed(0)} ms (${formatBytes(workload.otlpBytes.length)} OTLP protobuf)`);
 
-    // One Bench per size: small requests get many iterations, large ones at least a few.
+    // One Bench per size: small requests get many iterations, large ones at least 9 (with 5, medians
+    // of 100k moved by a third between runs on this shared machine).
     const large = points >= 100_000;
     const bench = args.quick
       ? new Bench({ time: 100, iterations: 3, warmupTime: 0, warmupIterations: 1 })
-      : new Bench({ time: large ? 1500 : 3000, iterations: large ? 5 : 20, warmupTime: 300, warmupIterations: large ? 1 : 3 });
+      : new Bench({ time: large ? 1500 : 3000, iterations: large ? 9 : 20, warmupTime: 300, warmupIterations: large ? 1 : 3 });
     const sizeRows = addCases(bench, workload, outputs, args.filter);
     if (sizeRows.length === 0) continue;
     for (const row of sizeRows) row.task.addEventListener('complete', notePeak);
