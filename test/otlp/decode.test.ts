@@ -166,7 +166,7 @@ describe('bad JSON input raises OtlpDecodeError naming where', () => {
     ]);
   });
   it('decodes attribute values in every spelling, the last member of a value winning', () => {
-    const request = (attributes: object[]) =>
+    const request = (attributes: unknown[]) =>
       JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: [{ asDouble: 1, attributes }] } }] }] }] });
     const decoded = decodeExportMetricsRequestJson(
       request([
