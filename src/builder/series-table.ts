@@ -247,7 +247,8 @@ export class SeriesTable implements SeriesSink {
     return s;
   }
 
-  private existingValue(set: number, name: number): number {
+  /** The value id of label `name` in set `set`, or -1 when the set has no such label. */
+  existingValue(set: number, name: number): number {
     const sets = this.sets;
     const pair = sets.insertionPoint(set, name);
     const at = sets.start[set] + 2 * pair;

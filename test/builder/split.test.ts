@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { V2WriteRequestBuilder, readWriteRequest } from '../../src/index.js';
-import { exportRequest, gauge, resourceMetrics, sum } from '../support/otlp.js';
+import { attributes, exportRequest, gauge, resourceMetrics, sum } from '../support/otlp.js';
 
 const T = 1_764_000_000_000;
 
@@ -52,6 +52,39 @@ describe.each(['wasm', 'js'] as const)('encodeRequests splits a conversion (%s e
     const other = new V2WriteRequestBuilder({ engine }).add(manySeries(40));
     const fourAgain = shardOf(other.encodeRequests({ shards: 4, maxSeriesPerRequest: 7 }));
     for (const [series, shard] of fourAgain) expect(four.get(series)).toBe(shard);
+  });
+
+  it('shards: the same labels land in the same shard however the series was made', () => {
+    // A histogram's bucket series (label set + `__name__` + `le`) and a gauge that has the same labels
+    // from its own name and attributes (`le` in the set) hash alike.
+    const shardOf = (request: object, labels: string) => {
+      for (const encoded of new V2WriteRequestBuilder({ engine }).add(request).encodeRequests({ shards: 64 })) {
+        for (const series of seriesText(encoded.body)) if (series.split(' ')[0] === labels) return encoded.shard;
+      }
+      throw new Error(`no series ${labels}`);
+    };
+    const labels = '__name__=latency_bucket,job=api,le=0.5,route=/a';
+    const histogram = (pointAttributes: Record<string, string>) =>
+      exportRequest(
+        resourceMetrics({ 'service.name': 'api' }, [
+          {
+            metrics: [
+              {
+                name: 'latency',
+                histogram: {
+                  aggregationTemporality: 2,
+                  dataPoints: [{ attributes: attributes(pointAttributes), timeUnixNano: `${T}000000`, count: '3', bucketCounts: ['1', '2'], explicitBounds: [0.5] }],
+                },
+              },
+            ],
+          },
+        ]),
+      );
+    const gaugeOfBucket = exportRequest(resourceMetrics({ 'service.name': 'api' }, [{ metrics: [gauge({ name: 'latency_bucket' }, [{ value: 1, timeMs: T, attributes: { route: '/a', le: '0.5' } }])] }]));
+    const shard = shardOf(histogram({ route: '/a' }), labels);
+    expect(shardOf(gaugeOfBucket, labels)).toBe(shard);
+    // A point attribute `le` is overwritten by the bucket's: the set's pair is replaced, not added.
+    expect(shardOf(histogram({ route: '/a', le: 'mine' }), labels)).toBe(shard);
   });
 
   it('RW1 requests carry the same series', () => {
