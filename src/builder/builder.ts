@@ -225,11 +225,11 @@ export class V2WriteRequestBuilder {
    * one MetricMetadata per metric family. RW1 has no start timestamps.
    */
   encodeV1(): Uint8Array {
-    return this.encodeV1Series(this.prepare(), this.allSeries());
+    return this.encodeV1Series(this.prepare(), this.allSeries()).slice();
   }
 
   encodeV1Snappy(): Uint8Array {
-    return snappyCompress(this.encodeV1());
+    return snappyCompress(this.encodeV1Series(this.prepare(), this.allSeries()));
   }
 
   /** Forgets every series and symbol; keeps buffers and the engine's capacity. */
@@ -284,7 +284,8 @@ export class V2WriteRequestBuilder {
         emit(shard, series.slice(half));
         return;
       }
-      const body = compress ? snappyCompress(bytes) : bytes;
+      // `bytes` is a view of the writer, reused by the next emit: compressing copies it anyway.
+      const body = compress ? snappyCompress(bytes) : bytes.slice();
       requests.push({ shard, protobufMessage: message, body, ...countSeriesPoints(rows, series) });
     };
     byShard.forEach((series, shard) => {
@@ -322,13 +323,15 @@ export class V2WriteRequestBuilder {
     return this.all.subarray(0, this.series.size);
   }
 
+  /** The RW2 request of `series`: a view of the writer, valid until it writes again. */
   private encodeV2Series(rows: SeriesRows, series: readonly number[]): Uint8Array {
     this.assembler.symbolize(rows, series);
     this.writer.reset();
     this.assembler.write(this.writer, rows, series, this.encodeOptions);
-    return this.writer.finish();
+    return this.writer.buf.subarray(0, this.writer.pos);
   }
 
+  /** The RW1 request of `series`: a view of the writer, valid until it writes again. */
   private encodeV1Series(rows: SeriesRows, series: ArrayLike<number>): Uint8Array {
     const table = this.series;
     const strings = table.strings.strings;
@@ -353,7 +356,7 @@ export class V2WriteRequestBuilder {
     }
     this.writer.reset();
     encodeWriteRequestV1(this.writer, timeseries, [...metadata.values()]);
-    return this.writer.finish();
+    return this.writer.buf.subarray(0, this.writer.pos);
   }
 }
 
