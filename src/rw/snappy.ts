@@ -1,5 +1,6 @@
 import * as snappyWasmBuild from 'snappy-wasm';
 import { type WasmSource, WasmNotReadyError, decodeBase64, synchronousInitAllowed } from '../engine/wasm-init.js';
+import { ProtoWriter } from '../protobuf/writer.js';
 import { RemoteWriteDecodeError } from './errors.js';
 import { SNAPPY_WASM_BASE64 } from './snappy-wasm-bytes.js';
 
@@ -108,21 +109,14 @@ export class SnappyBlockWriter {
   /** The snappy block of everything pushed (push with `last` first). */
   finish(): Uint8Array {
     if (this.rawBytes > 0xffffffff) throw new RangeError(`snappy cannot compress ${this.rawBytes} bytes: the block format ends at 4 GiB`);
-    const preamble: number[] = [];
-    let length = this.rawBytes;
-    while (length > 0x7f) {
-      preamble.push((length & 0x7f) | 0x80);
-      length = Math.floor(length / 128);
-    }
-    preamble.push(length);
-    const out = new Uint8Array(preamble.length + this.compressedBytes);
-    out.set(preamble);
-    let at = preamble.length;
+    // The preamble is the total length as a uvarint, which the protobuf writer already writes.
+    const writer = new ProtoWriter(5 + this.compressedBytes);
+    writer.varint32(this.rawBytes);
     for (const part of this.parts) {
-      out.set(part, at);
-      at += part.length;
+      writer.buf.set(part, writer.pos);
+      writer.pos += part.length;
     }
-    return out;
+    return writer.buf.subarray(0, writer.pos);
   }
 }
 
