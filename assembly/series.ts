@@ -4,23 +4,27 @@
 // the same bytes (test/engine/series-writer.test.ts).
 //
 // Input (byte offsets from the input region's start, each 8-aligned, written by JS):
-//   setPairs    u32[]            the batch's label sets, symbol index pairs sorted by name
-//   labelPlan   u32[8 * count]   per series: its set's start in setPairs, pair count, merge plan
-//                                (merge-labels.ts: where `__name__` and `le`/`quantile` go)
+//   series      u32[10 * count]  per series: its label set (request.ts), the merge plan of
+//                                merge-labels.ts in string ids (where `__name__` and `le`/`quantile` go),
+//                                metadata type, help id, unit id
 //   labelScratch u32[]           room for one series' merged labels
 //   rowStart    u32[count + 1]   series i's samples are rows rowStart[i] .. rowStart[i + 1]
 //   value, timestamp, start  f64[rows]   sample value, timestamp and start timestamp (ms)
 //   stale       u8[rows]         1: the value is Prometheus's stale marker
-//   metadata    u32[3 * count]   type, help ref, unit ref
 //   created     f64[count]       rc.3 created_timestamp (field 6), written when `withCreated` and not 0
 //   extraStart  u32[count + 1]   series i's histogram and exemplar fields, already encoded by JS,
 //   extraBytes  u8[]             are extraBytes[extraStart[i] .. extraStart[i + 1])
+//   exemplarIdStart, exemplarIds u32[]   for numberBatch only: series i's exemplar label ids
 //
+// Labels, help and unit are string ids, written as their symbol indices (request.ts `symbols`).
 // Output: the series back to back in the output region; writeSeries returns their byte length, or a
-// negative Status when the output cannot grow.
+// negative Status when the output cannot grow or the batch names a set or id beyond the request's.
 
 import { mergeLabelPairs } from './merge-labels';
 import { growRegion, grownCapacity } from './regions';
+import {
+  HELP_OFFSET, PLAN_OFFSET, POOL, SERIES_BYTES, SET_STARTS, SYMBOLS, TYPE_OFFSET, UNIT_OFFSET, idCount, numberSeries, regionStart, setCount,
+} from './request';
 import { Status } from './symbols';
 
 const INITIAL_INPUT_BYTES: u32 = 256 * 1024;
@@ -97,24 +101,45 @@ function ensureOutputBytes(bytes: u64): bool {
   return value != 0 ? 1 + varintSize(value) : 0;
 }
 
+/** Numbers the strings of the batch's series (request.ts numberSeries); offsets as for writeSeries. */
+export function numberBatch(count: u32, series: usize, labelScratch: usize, exemplarIdStart: usize, exemplarIds: usize): Status {
+  const base = inputStart;
+  return numberSeries(count, series + base, labelScratch + base, exemplarIdStart + base, exemplarIds + base);
+}
+
 export function writeSeries(
   count: u32,
-  setPairs: usize, labelPlan: usize, labelRefs: usize, rowStart: usize,
+  series: usize, labelRefs: usize, rowStart: usize,
   values: usize, timestamps: usize, starts: usize, stales: usize,
-  metadata: usize, created: usize, extraStart: usize, extraBytes: usize,
+  created: usize, extraStart: usize, extraBytes: usize,
   withCreated: bool,
 ): i32 {
   const base = inputStart;
-  setPairs += base; labelPlan += base; labelRefs += base; rowStart += base; values += base; timestamps += base;
-  starts += base; stales += base; metadata += base; created += base; extraStart += base; extraBytes += base;
+  series += base; labelRefs += base; rowStart += base; values += base; timestamps += base;
+  starts += base; stales += base; created += base; extraStart += base; extraBytes += base;
+  const poolStart = regionStart(POOL);
+  const setStarts = regionStart(SET_STARTS);
+  const symbolsStart = regionStart(SYMBOLS);
   let written: u64 = 0;
   for (let i: u32 = 0; i < count; i++) {
     const at4 = <usize>i << 2;
-    const plan = labelPlan + <usize>i * 32;
-    const labelsTo = mergeLabelPairs(setPairs + (<usize>load<u32>(plan) << 2), load<u32>(plan, 4), plan + 8, labelRefs);
-    // Sizes first: every length prefix is a minimal varint, as a fork/join writer produces.
+    const record = series + <usize>i * SERIES_BYTES;
+    const set = load<u32>(record);
+    if (set >= setCount) return -<i32>Status.MALFORMED_BATCH;
+    const from = load<u32>(setStarts + (<usize>set << 2));
+    const pairs = (load<u32>(setStarts + (<usize>set << 2), 4) - from) >> 1;
+    const labelsTo = mergeLabelPairs(poolStart + (<usize>from << 2), pairs, record + PLAN_OFFSET, labelRefs);
+    // Ids to symbol indices, then sizes first: every length prefix is a minimal varint, as a fork/join
+    // writer produces.
     let labelsSize: u32 = 0;
-    for (let l: u32 = 0; l < labelsTo; l++) labelsSize += varintSize(load<u32>(labelRefs + (<usize>l << 2)));
+    for (let l: u32 = 0; l < labelsTo; l++) {
+      const slot = labelRefs + (<usize>l << 2);
+      const id = load<u32>(slot);
+      if (id >= idCount) return -<i32>Status.MALFORMED_BATCH;
+      const symbol = load<u32>(symbolsStart + (<usize>id << 2));
+      store<u32>(slot, symbol);
+      labelsSize += varintSize(symbol);
+    }
     let seriesSize: u32 = 1 + varintSize(labelsSize) + labelsSize;
     const rowsFrom = load<u32>(rowStart + at4);
     const rowsTo = load<u32>(rowStart + at4 + 4);
@@ -126,10 +151,12 @@ export function writeSeries(
     const extraFrom = load<u32>(extraStart + at4);
     const extraTo = load<u32>(extraStart + at4 + 4);
     seriesSize += extraTo - extraFrom;
-    const meta = metadata + <usize>i * 12;
-    const type = load<u32>(meta);
-    const help = load<u32>(meta + 4);
-    const unit = load<u32>(meta + 8);
+    const type = load<u32>(record + TYPE_OFFSET);
+    const helpId = load<u32>(record + HELP_OFFSET);
+    const unitId = load<u32>(record + UNIT_OFFSET);
+    if (helpId >= idCount || unitId >= idCount) return -<i32>Status.MALFORMED_BATCH;
+    const help = load<u32>(symbolsStart + (<usize>helpId << 2));
+    const unit = load<u32>(symbolsStart + (<usize>unitId << 2));
     const metadataSize = optionalVarintFieldSize(type) + optionalVarintFieldSize(help) + optionalVarintFieldSize(unit);
     seriesSize += 1 + varintSize(metadataSize) + metadataSize;
     const createdBits = withCreated ? int64Bits(load<f64>(created + (<usize>i << 3))) : 0;

@@ -1,6 +1,5 @@
 import type { SymbolEngine } from '../engine/index.js';
-import { MERGE_PLAN_LENGTH, mergeLabelPairs } from '../engine/merge-labels.js';
-import { SERIES_LABEL_FIELDS } from '../engine/series-batch.js';
+import { PLAN_FIELD, SERIES_FIELDS, type SeriesBatch, TYPE_FIELD } from '../engine/series-batch.js';
 import { LimitError } from '../limits.js';
 import { WireType } from '../protobuf/reader.js';
 import { ProtoWriter } from '../protobuf/writer.js';
@@ -14,27 +13,24 @@ import type { SeriesTable } from './series-table.js';
 const BATCH_SERIES = 16 * 1024;
 
 /**
- * One Remote-Write 2.0 request from a list of the table's (ordered) series: the strings they use go
- * into the engine in first-use order (labels, help, unit, exemplar labels, series by series), then the
- * series are written straight from the table's columns.
+ * One Remote-Write 2.0 request from a list of the table's (ordered) series. The engine gets the
+ * table's label sets and, batch by batch, each series' set, merge plan and metadata in string ids; it
+ * numbers the strings in first use (labels, help, unit, exemplar labels, series by series), the strings
+ * are interned in that order, and the engine writes the series with each id's symbol index.
  */
 export class RequestAssembler {
   private labels: Int32Array = new Int32Array(64);
   /** Per string id: its symbol index, valid for the ids `symbolize` saw. */
   private symbolOf: Int32Array = new Int32Array(0);
-  /** Per listed series: metadata type, help and unit string ids (read from the table's objects once). */
-  private metadataIds: Int32Array = new Int32Array(0);
+  /** Per listed series, SERIES_FIELDS numbers in string ids: set, merge plan, type, help, unit (series-batch.ts). */
+  private records: Uint32Array = new Uint32Array(0);
+  /** Room for the most label refs one listed series has, plus 2 (numbering puts help and unit after them). */
+  private maxLabelRefs = 0;
   /** Per listed series with exemplars: their label string ids (empty when the request has none). */
   private exemplarIds: Array<number[][] | undefined> = [];
   /** Histogram and exemplar fields of one batch. */
   private readonly extraWriter = new ProtoWriter(4096);
   private extraStart: Uint32Array = new Uint32Array(0);
-  /** Per label set: where its pairs are in the current batch, and the batch that holds them (negated once copied). */
-  private setAt: Int32Array = new Int32Array(0);
-  private setBatch: Int32Array = new Int32Array(0);
-  private batchNumber = 0;
-  /** Per listed series: its merge plan (merge-labels.ts) in string ids, from symbolize. */
-  private plans: Int32Array = new Int32Array(0);
 
   constructor(
     private readonly table: SeriesTable,
@@ -46,24 +42,31 @@ export class RequestAssembler {
   symbolize(rows: SeriesRows, series: ArrayLike<number>): void {
     const table = this.table;
     const ids = table.strings;
-    // Ids of strings that are not labels; may add ids, so before sizing `position`.
-    if (this.metadataIds.length < 3 * series.length) this.metadataIds = new Int32Array(3 * series.length);
-    const metadataIds = this.metadataIds;
+    const sets = table.sets;
+    if (this.records.length < SERIES_FIELDS * series.length) this.records = new Uint32Array(SERIES_FIELDS * series.length);
+    const records = this.records;
     this.exemplarIds = table.exemplars.length > 0 ? new Array(series.length) : [];
     let lastMetadata: SeriesMetadata | undefined;
     let helpId = 0;
     let unitId = 0;
+    let maxPairs = 0;
     for (let r = 0; r < series.length; r++) {
       const s = series[r];
+      const set = table.setOf[s];
+      const at = SERIES_FIELDS * r;
+      records[at] = set;
+      table.labelPlan(s, records, at + PLAN_FIELD);
       const metadata = table.metadataOf[s];
       if (metadata !== lastMetadata) {
         lastMetadata = metadata;
         helpId = ids.id(metadata.help);
         unitId = ids.id(metadata.unit);
       }
-      metadataIds[3 * r] = metadata.type;
-      metadataIds[3 * r + 1] = helpId;
-      metadataIds[3 * r + 2] = unitId;
+      records[at + TYPE_FIELD] = metadata.type;
+      records[at + TYPE_FIELD + 1] = helpId;
+      records[at + TYPE_FIELD + 2] = unitId;
+      const pairs = sets.pairCount(set);
+      if (pairs > maxPairs) maxPairs = pairs;
       const from = rows.exemplarStart[s];
       const to = rows.exemplarStart[s + 1];
       if (to > from) {
@@ -72,55 +75,37 @@ export class RequestAssembler {
         this.exemplarIds[r] = labelIds;
       }
     }
+    this.maxLabelRefs = 2 * maxPairs + 6;
     const emptyId = ids.id('');
-    // Each used id's place in `unique` + 1 (0: not used yet); symbols are numbered in first-use order.
-    const position = new Int32Array(ids.strings.length);
-    const unique: string[] = [];
-    const use = (id: number): void => {
-      if (position[id] === 0) position[id] = unique.push(ids.strings[id]);
-    };
-    // Once one series of a label set has used all its labels, the set's other series (a histogram's
-    // buckets, sum and count) can only add their own `__name__` and extra label.
-    const sets = table.sets;
-    const setDone = new Uint8Array(sets.size);
-    // Each series' merge plan, kept for writing: the labels it adds to its set, in label order.
-    if (this.plans.length < MERGE_PLAN_LENGTH * series.length) this.plans = new Int32Array(MERGE_PLAN_LENGTH * series.length);
-    const plans = this.plans;
-    for (let r = 0; r < series.length; r++) {
-      const s = series[r];
-      const set = table.setOf[s];
-      const plan = MERGE_PLAN_LENGTH * r;
-      table.labelPlan(s, plans, plan);
-      const pairs = sets.pairCount(set);
-      if (setDone[set] === 0) {
-        if (this.labels.length < 2 * pairs + 4) this.labels = new Int32Array(2 * (2 * pairs + 4));
-        const length = mergeLabelPairs(sets.pool, sets.start[set], pairs, plans, plan, this.labels);
-        for (let i = 0; i < length; i++) use(this.labels[i]);
-        setDone[set] = 1;
-      } else {
-        use(plans[plan + 1]);
-        use(plans[plan + 2]);
-        if (plans[plan + 3] <= pairs) {
-          use(plans[plan + 4]);
-          use(plans[plan + 5]);
-        }
-      }
-      use(metadataIds[3 * r + 1]);
-      use(metadataIds[3 * r + 2]);
-      const exemplarLabelIds = this.exemplarIds[r];
-      if (exemplarLabelIds !== undefined) for (const labelIds of exemplarLabelIds) for (const id of labelIds) use(id);
+    // Every id is known from here on (metadata, exemplar labels and "" may have added some).
+    const idCount = ids.strings.length;
+    const engine = this.engine;
+    const setCount = sets.size;
+    const poolLength = sets.start[setCount];
+    const views = engine.labelSets(poolLength, setCount);
+    views.pool.set(new Uint32Array(sets.pool.buffer, sets.pool.byteOffset, poolLength));
+    views.start.set(new Uint32Array(sets.start.buffer, sets.start.byteOffset, setCount + 1));
+    engine.beginNumbering(idCount);
+    for (let first = 0; first < series.length; first += BATCH_SERIES) {
+      const end = Math.min(series.length, first + BATCH_SERIES);
+      const batch = this.batchOf(first, end, 0, 0, true);
+      engine.numberSeries(batch);
     }
-    // RW2 spec: symbols[0] is "", always present; checked before the engine is touched, so a request
-    // over the limit leaves the engine and the last built request as they were.
-    const symbolCount = unique.length + (position[emptyId] === 0 ? 1 : 0);
+    const order = engine.numbered().slice();
+    // RW2 spec: symbols[0] is "", always present; checked before the symbol table is touched, so a
+    // request over the limit leaves the table and the last built request's symbols as they were.
+    const symbolCount = order.length + (order.includes(emptyId) ? 0 : 1);
     if (symbolCount > this.maxSymbols) {
       throw new LimitError('maxSymbols', this.maxSymbols, symbolCount, 'the symbol count of one Remote-Write request');
     }
+    const unique: string[] = new Array(order.length);
+    for (let k = 0; k < order.length; k++) unique[k] = ids.strings[order[k]];
     const refs = new Uint32Array(unique.length);
-    this.engine.reset();
-    this.engine.internBatch(unique, unique.length, refs);
-    this.symbolOf = new Int32Array(position.length);
-    for (let id = 0; id < position.length; id++) if (position[id] !== 0) this.symbolOf[id] = refs[position[id] - 1];
+    engine.reset();
+    engine.internBatch(unique, unique.length, refs);
+    this.symbolOf = new Int32Array(idCount);
+    for (let k = 0; k < order.length; k++) this.symbolOf[order[k]] = refs[k];
+    engine.idSymbols(idCount).set(new Uint32Array(this.symbolOf.buffer, 0, idCount));
   }
 
   /**
@@ -139,50 +124,53 @@ export class RequestAssembler {
     }
   }
 
+  /** A batch of listed series [first, end) with their records (and, for numbering, exemplar label ids). */
+  private batchOf(first: number, end: number, rows: number, extraBytes: number, forNumbering: boolean): SeriesBatch {
+    const count = end - first;
+    let exemplarIds = 0;
+    const exemplars = forNumbering && this.exemplarIds.length > 0;
+    if (exemplars) for (let r = first; r < end; r++) for (const labelIds of this.exemplarIds[r] ?? []) exemplarIds += labelIds.length;
+    const batch = this.engine.seriesBatch({ count, maxLabelRefs: this.maxLabelRefs, rows, extraBytes, exemplarIds });
+    batch.series.set(this.records.subarray(SERIES_FIELDS * first, SERIES_FIELDS * end));
+    if (!forNumbering) return batch;
+    const exemplarIdStart = batch.exemplarIdStart;
+    if (!exemplars) {
+      exemplarIdStart.fill(0);
+      return batch;
+    }
+    let at = 0;
+    for (let r = first; r < end; r++) {
+      exemplarIdStart[r - first] = at;
+      for (const labelIds of this.exemplarIds[r] ?? []) for (const id of labelIds) batch.exemplarIds[at++] = id;
+    }
+    exemplarIdStart[count] = at;
+    return batch;
+  }
+
   private writeBatch(rows: SeriesRows, series: ArrayLike<number>, first: number, end: number, withCreated: boolean): Uint8Array {
     const table = this.table;
-    const sets = table.sets;
     const samples = table.samples;
-    const symbolOf = this.symbolOf;
     const count = end - first;
     let rowTotal = 0;
     const extra = this.extraWriter;
     extra.reset();
     if (this.extraStart.length <= count) this.extraStart = new Uint32Array(2 * count + 1);
-    if (this.setAt.length < sets.size) {
-      this.setAt = new Int32Array(2 * sets.size);
-      this.setBatch = new Int32Array(2 * sets.size);
-    }
     const extraStart = this.extraStart;
-    const setAt = this.setAt;
-    const setBatch = this.setBatch;
-    // Each set's pairs go into the batch once, however many series (a histogram's buckets) use it.
-    const batchNumber = ++this.batchNumber;
-    let setRefs = 0;
-    let maxPairs = 0;
     const sampleStart = rows.sampleStart;
     // The series' sample rows are one run when the series are consecutive (rows are grouped in series order).
     let consecutive = true;
     for (let r = first; r < end; r++) {
       const s = series[r];
       if (r > first && s !== series[r - 1] + 1) consecutive = false;
-      const set = table.setOf[s];
-      if (setBatch[set] !== batchNumber) {
-        setBatch[set] = batchNumber;
-        setAt[set] = setRefs;
-        const pairs = sets.pairCount(set);
-        setRefs += 2 * pairs;
-        if (pairs > maxPairs) maxPairs = pairs;
-      }
       rowTotal += sampleStart[s + 1] - sampleStart[s];
       extraStart[r - first] = extra.pos;
       if (rows.histogramStart[s + 1] > rows.histogramStart[s] || rows.exemplarStart[s + 1] > rows.exemplarStart[s]) this.encodeExtra(rows, s, r);
     }
     extraStart[count] = extra.pos;
-    const batch = this.engine.seriesBatch({ count, setRefs, maxLabelRefs: 2 * maxPairs + 4, rows: rowTotal, extraBytes: extra.pos });
+    const batch = this.batchOf(first, end, rowTotal, extra.pos, false);
     batch.extraBytes.set(extra.buf.subarray(0, extra.pos));
     batch.extraStart.set(extraStart.subarray(0, count + 1));
-    const { setPairs, labelPlan, rowStart, metadata } = batch;
+    const rowStart = batch.rowStart;
     if (consecutive && count > 0) {
       const from = sampleStart[series[first]];
       const to = from + rowTotal;
@@ -191,31 +179,9 @@ export class RequestAssembler {
       batch.startTimestamp.set(samples.startTimestamp.subarray(from, to));
       batch.stale.set(samples.stale.subarray(from, to));
     }
-    const pool = sets.pool;
-    const plans = this.plans;
-    const metadataIds = this.metadataIds;
     let rowAt = 0;
     for (let i = 0; i < count; i++) {
       const s = series[first + i];
-      const set = table.setOf[s];
-      const pairs = sets.pairCount(set);
-      const at = setAt[set];
-      if (setBatch[set] === batchNumber) {
-        setBatch[set] = -batchNumber; // copied
-        for (let from = sets.start[set], k = 0; k < 2 * pairs; k++) setPairs[at + k] = symbolOf[pool[from + k]];
-      }
-      const plan = SERIES_LABEL_FIELDS * i;
-      const ids = MERGE_PLAN_LENGTH * (first + i);
-      labelPlan[plan] = at;
-      labelPlan[plan + 1] = pairs;
-      labelPlan[plan + 2] = plans[ids];
-      labelPlan[plan + 3] = symbolOf[plans[ids + 1]];
-      labelPlan[plan + 4] = symbolOf[plans[ids + 2]];
-      labelPlan[plan + 5] = plans[ids + 3];
-      if (plans[ids + 3] <= pairs) {
-        labelPlan[plan + 6] = symbolOf[plans[ids + 4]];
-        labelPlan[plan + 7] = symbolOf[plans[ids + 5]];
-      }
       rowStart[i] = rowAt;
       const rowFrom = sampleStart[s];
       const rowTo = sampleStart[s + 1];
@@ -228,10 +194,6 @@ export class RequestAssembler {
           batch.stale[rowAt] = samples.stale[row];
         }
       }
-      const metadataAt = 3 * (first + i);
-      metadata[3 * i] = metadataIds[metadataAt];
-      metadata[3 * i + 1] = symbolOf[metadataIds[metadataAt + 1]];
-      metadata[3 * i + 2] = symbolOf[metadataIds[metadataAt + 2]];
       if (withCreated) {
         const histogramFrom = rows.histogramStart[s];
         batch.created[i] = rowTo > rowFrom ? samples.startTimestamp[rowFrom] : rows.histogramStart[s + 1] > histogramFrom ? table.histograms[histogramFrom].startTimestamp : 0;
@@ -282,7 +244,7 @@ export class RequestAssembler {
           const exemplar = table.exemplars[exemplarFrom + e];
           return { labelsRefs: labelIds.map((id) => symbolOf[id]), value: exemplar.value, timestamp: exemplar.timestamp };
         }),
-        metadata: { type: table.metadataOf[s].type, helpRef: symbolOf[this.metadataIds[3 * r + 1]], unitRef: symbolOf[this.metadataIds[3 * r + 2]] },
+        metadata: { type: table.metadataOf[s].type, helpRef: symbolOf[this.records[SERIES_FIELDS * r + TYPE_FIELD + 1]], unitRef: symbolOf[this.records[SERIES_FIELDS * r + TYPE_FIELD + 2]] },
       };
     }
     return result;

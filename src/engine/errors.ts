@@ -10,6 +10,8 @@ export const SymbolEngineErrorCode = {
   INDEX_OUT_OF_RANGE: 'INDEX_OUT_OF_RANGE',
   /** internBatch's `count` exceeds `strings.length` or `out.length`. */
   INVALID_COUNT: 'INVALID_COUNT',
+  /** A series batch names a label set or string id the engine was not given: a bug in the caller. */
+  MALFORMED_SERIES: 'MALFORMED_SERIES',
   /** The WASM module reported a status the TS shell should have made impossible: a bug. */
   WASM_PROTOCOL: 'WASM_PROTOCOL',
   /** The WASM module called env.abort (release builds have no assertions, so this is a bug). */
@@ -26,4 +28,9 @@ export class SymbolEngineError extends Otlp2PrwError {
   constructor(code: SymbolEngineErrorCode, message: string) {
     super(code, message);
   }
+}
+
+/** A series batch naming a label set or string id beyond what the engine was given (MALFORMED_SERIES). */
+export function malformedSeries(what: string): SymbolEngineError {
+  return new SymbolEngineError(SymbolEngineErrorCode.MALFORMED_SERIES, `series batch names ${what}, beyond what the engine was given`);
 }

@@ -10,7 +10,8 @@
 
 import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';
 import { REF_OFFSET_LIMIT, isLongRef, longRefIndex, packLongRef, packRef, refLength, refOffset } from './packed-ref.js';
-import { type SeriesBatch, type SeriesBatchSize, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
+import { type LabelSetViews, type SeriesBatch, type SeriesBatchSize, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
+import { SeriesNumbering } from './series-numbering.js';
 import { SeriesWriter } from './series-writer.js';
 import type { SymbolEngine } from './types.js';
 import { MAX_UTF8_BYTES_PER_CODE_UNIT, toWellFormed, utf8Decoder, writeUtf8 } from './utf8.js';
@@ -35,6 +36,12 @@ export class JsSymbolEngine implements SymbolEngine {
   private longRefCount = 0;
   private batchBuffer = new ArrayBuffer(256 * 1024);
   private readonly seriesWriter = new SeriesWriter();
+  private readonly numbering = new SeriesNumbering();
+  /** The request's label sets (labelSets) and each string id's symbol index (idSymbols). */
+  private sets: LabelSetViews = { pool: new Uint32Array(0), start: new Uint32Array(1) };
+  private setCount = 0;
+  private symbolsOfIds = new Uint32Array(0);
+  private idCount = 0;
 
   get size(): number {
     return this.count;
@@ -157,8 +164,33 @@ export class JsSymbolEngine implements SymbolEngine {
     return seriesBatchViews(this.batchBuffer, 0, size);
   }
 
+  labelSets(poolLength: number, setCount: number): LabelSetViews {
+    if (this.sets.pool.length < poolLength) this.sets.pool = new Uint32Array(Math.max(poolLength, 2 * this.sets.pool.length));
+    if (this.sets.start.length < setCount + 1) this.sets.start = new Uint32Array(Math.max(setCount + 1, 2 * this.sets.start.length));
+    this.setCount = setCount;
+    return { pool: this.sets.pool.subarray(0, poolLength), start: this.sets.start.subarray(0, setCount + 1) };
+  }
+
+  beginNumbering(idCount: number): void {
+    this.numbering.begin(idCount, this.setCount);
+  }
+
+  numberSeries(batch: SeriesBatch): void {
+    this.numbering.number(batch, this.sets);
+  }
+
+  numbered(): Uint32Array {
+    return this.numbering.ordered();
+  }
+
+  idSymbols(idCount: number): Uint32Array {
+    if (this.symbolsOfIds.length < idCount) this.symbolsOfIds = new Uint32Array(Math.max(idCount, 2 * this.symbolsOfIds.length));
+    this.idCount = idCount;
+    return this.symbolsOfIds.subarray(0, idCount);
+  }
+
   writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array {
-    return this.seriesWriter.write(batch, withCreatedTimestamp);
+    return this.seriesWriter.write(batch, this.sets, this.setCount, this.symbolsOfIds.subarray(0, this.idCount), withCreatedTimestamp);
   }
 }
 

@@ -8,7 +8,7 @@
  * Two implementations: `wasm` (AssemblyScript, assembly/) and `js` (pure TypeScript). For the same
  * sequence of calls both MUST produce the same indices and the same bytes.
  */
-import type { SeriesBatch, SeriesBatchSize } from './series-batch.js';
+import type { LabelSetViews, SeriesBatch, SeriesBatchSize } from './series-batch.js';
 
 export type EngineKind = 'wasm' | 'js';
 
@@ -52,10 +52,32 @@ export interface SymbolEngine {
   resolve(index: number): string;
 
   /**
+   * Views for the caller to fill with the request's label sets in string ids, `setCount` sets of
+   * `poolLength` ids in all (series-batch.ts). Valid until the next call on this engine; the engine
+   * keeps the contents for numberSeries and writeSeries.
+   */
+  labelSets(poolLength: number, setCount: number): LabelSetViews;
+
+  /**
    * Column views for a batch of series of the given sizes (series-batch.ts), for the caller to fill.
    * Valid until the next call on this engine.
    */
   seriesBatch(size: SeriesBatchSize): SeriesBatch;
+
+  /** Starts numbering the strings of string ids [0, idCount) in first use (series-numbering.ts). */
+  beginNumbering(idCount: number): void;
+
+  /** Numbers the strings the batch's series use, after those of earlier batches since beginNumbering. */
+  numberSeries(batch: SeriesBatch): void;
+
+  /** The string ids numbered since beginNumbering, in first-use order; a view valid until the next call. */
+  numbered(): Uint32Array;
+
+  /**
+   * A view for the caller to fill with the symbol index of each string id [0, idCount), which
+   * writeSeries writes labels, help and unit with. Valid until the next call; the engine keeps it.
+   */
+  idSymbols(idCount: number): Uint32Array;
 
   /** The batch's series as RW2 `Request.timeseries` entries (field 5), back to back; a view valid until the next call. */
   writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array;

@@ -4,12 +4,13 @@
  * Boundary (assembly/index.ts): per chunk of strings, JS writes each string's UTF-8 byte length into
  * the output region and all their bytes back to back into the scratch region, makes ONE internBatch
  * call, and reads the indices back from the output region. Refs, long refs and arena bytes are read
- * through views on the module's memory.
+ * through views on the module's memory. Label sets, id-to-symbol maps and series batches are written by
+ * JS into regions the module sizes (assembly/request.ts, assembly/series.ts), one call per batch.
  */
 
 import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';
 import { isLongRef, longRefIndex, refLength, refOffset } from './packed-ref.js';
-import { type SeriesBatch, type SeriesBatchSize, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
+import { type LabelSetViews, type SeriesBatch, type SeriesBatchSize, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
 import type { SymbolEngine } from './types.js';
 import { MAX_UTF8_BYTES_PER_CODE_UNIT, utf8Decoder, utf8Encoder, writeUtf8 } from './utf8.js';
 import { WASM_BASE64 } from './wasm-bytes.js';
@@ -49,9 +50,18 @@ interface SymbolModuleExports {
   seriesInputPointer(): number;
   seriesOutputPointer(): number;
   writeSeries(
-    count: number, setPairs: number, labelPlan: number, labelScratch: number, rowStart: number, values: number, timestamps: number, starts: number,
-    stales: number, metadata: number, created: number, extraStart: number, extraBytes: number, withCreated: number,
+    count: number, series: number, labelScratch: number, rowStart: number, values: number, timestamps: number, starts: number,
+    stales: number, created: number, extraStart: number, extraBytes: number, withCreated: number,
   ): number;
+  numberBatch(count: number, series: number, labelScratch: number, exemplarIdStart: number, exemplarIds: number): number;
+  ensureLabelSets(poolLength: number, setCount: number): number;
+  labelPoolPointer(): number;
+  setStartsPointer(): number;
+  beginNumbering(idCount: number): number;
+  numberedPointer(): number;
+  numberedLength(): number;
+  ensureIdSymbols(idCount: number): number;
+  idSymbolsPointer(): number;
 }
 
 /** Compiled once per process (or page); every engine instantiates it for its own memory. */
@@ -60,7 +70,7 @@ let compiling: Promise<void> | undefined;
 
 /**
  * The compiled module; on first use, compiles the embedded bytes synchronously where that is allowed
- * (Node, workers). Older browsers' main threads refuse synchronous compiles over 4 kB (ours is ~5.6 kB),
+ * (Node, workers). Older browsers' main threads refuse synchronous compiles over 4 kB (ours is ~6.9 kB),
  * so the browser entry requires `ready()`, one rule for both WASM modules.
  */
 function symbolModule(): WebAssembly.Module {
@@ -98,7 +108,8 @@ export function compileSymbolModule(source?: WasmSource): Promise<void> {
 }
 
 /** The exports WasmSymbolEngine calls: a module from elsewhere (ready({ wasm })) must have them all. */
-const REQUIRED_EXPORTS = ['memory', 'init', 'scratchPtr', 'scratchCapacity', 'outputPtr', 'ensureScratch', 'ensureOutput', 'internBatch', 'reset', 'symbolCount', 'arenaPtr', 'arenaLength', 'refsPtr', 'longRefsPtr', 'ensureSeriesInputBytes', 'seriesInputPointer', 'seriesOutputPointer', 'writeSeries'];
+const REQUIRED_EXPORTS = ['memory', 'init', 'scratchPtr', 'scratchCapacity', 'outputPtr', 'ensureScratch', 'ensureOutput', 'internBatch', 'reset', 'symbolCount', 'arenaPtr', 'arenaLength', 'refsPtr', 'longRefsPtr', 'ensureSeriesInputBytes', 'seriesInputPointer', 'seriesOutputPointer', 'writeSeries',
+  'numberBatch', 'ensureLabelSets', 'labelPoolPointer', 'setStartsPointer', 'beginNumbering', 'numberedPointer', 'numberedLength', 'ensureIdSymbols', 'idSymbolsPointer'];
 
 function checkExports(module: WebAssembly.Module): WebAssembly.Module {
   const names = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
@@ -221,9 +232,36 @@ export class WasmSymbolEngine implements SymbolEngine {
     return seriesBatchViews(this.wasm.memory.buffer, this.wasm.seriesInputPointer(), size);
   }
 
+  labelSets(poolLength: number, setCount: number): LabelSetViews {
+    this.checkStatus(this.wasm.ensureLabelSets(poolLength, setCount), 'ensureLabelSets');
+    this.afterGrowableCall();
+    const buffer = this.wasm.memory.buffer;
+    return { pool: new Uint32Array(buffer, this.wasm.labelPoolPointer(), poolLength), start: new Uint32Array(buffer, this.wasm.setStartsPointer(), setCount + 1) };
+  }
+
+  beginNumbering(idCount: number): void {
+    this.checkStatus(this.wasm.beginNumbering(idCount), 'beginNumbering');
+    this.afterGrowableCall();
+  }
+
+  numberSeries(batch: SeriesBatch): void {
+    const o = batch.offsets;
+    this.checkStatus(this.wasm.numberBatch(batch.count, o[0], o[1], o[10], o[11]), 'numberSeries');
+  }
+
+  numbered(): Uint32Array {
+    return new Uint32Array(this.wasm.memory.buffer, this.wasm.numberedPointer(), this.wasm.numberedLength());
+  }
+
+  idSymbols(idCount: number): Uint32Array {
+    this.checkStatus(this.wasm.ensureIdSymbols(idCount), 'ensureIdSymbols');
+    this.afterGrowableCall();
+    return new Uint32Array(this.wasm.memory.buffer, this.wasm.idSymbolsPointer(), idCount);
+  }
+
   writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array {
     const o = batch.offsets;
-    const written = this.wasm.writeSeries(batch.count, o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], withCreatedTimestamp ? 1 : 0);
+    const written = this.wasm.writeSeries(batch.count, o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], withCreatedTimestamp ? 1 : 0);
     this.afterGrowableCall();
     if (written < 0) this.checkStatus(-written, 'writeSeries');
     const start = this.wasm.seriesOutputPointer();
@@ -325,6 +363,9 @@ export class WasmSymbolEngine implements SymbolEngine {
     if (status === WASM_STATUS.OK) return;
     if (status === WASM_STATUS.OUT_OF_MEMORY) {
       throw new SymbolEngineError(SymbolEngineErrorCode.OUT_OF_MEMORY, `${call}: WASM memory cannot grow further`);
+    }
+    if (status === WASM_STATUS.MALFORMED_BATCH && (call === 'numberSeries' || call === 'writeSeries')) {
+      throw new SymbolEngineError(SymbolEngineErrorCode.MALFORMED_SERIES, `${call}: the series batch names a label set or string id beyond what the engine was given`);
     }
     if (status === WASM_STATUS.TOO_MANY_LONG_REFS) {
       throw new SymbolEngineError(SymbolEngineErrorCode.TOO_MANY_LONG_REFS, `${call}: all 2^24 long refs are used`);

@@ -74,9 +74,10 @@ describe('browser bundle (esbuild, platform browser, no Node polyfills)', () => 
   it('prints its size and the WASM sizes (raw and gzip)', async () => {
     const rows = await browserSizes(bundle);
     console.log(formatSizes(rows));
-    // A budget, so that growth is a decision: 62.5 KiB gzipped with the sender, ~21 KiB of it the two
-    // embedded WASM modules as base64.
-    expect(rows[0].gzip).toBeLessThan(64 * 1024);
+    // A budget, so that growth is a decision: 64.4 KiB gzipped with the sender, ~22 KiB of it the two
+    // embedded WASM modules as base64. Raised from 64 KiB when the engine took over numbering the
+    // symbols and mapping string ids (~1.5 kB gzipped, half of it WASM), for ~16% less encode time.
+    expect(rows[0].gzip).toBeLessThan(66 * 1024);
   });
 });
 

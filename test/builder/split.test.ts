@@ -34,6 +34,28 @@ describe.each(['wasm', 'js'] as const)('encodeRequests splits a conversion (%s e
     for (const request of requests) expect(readWriteRequest(request.body).symbols[0]).toBe('');
   });
 
+  it('maxSeriesPerRequest: a label one series replaces keeps its value in a later series of the same set', () => {
+    // The histogram's point attribute le="weird" labels h_sum and h_count; its buckets replace it. The
+    // gauge has the same attributes (one label set). Split after h_bucket{le="1"}, the second request
+    // starts with the +Inf bucket, which replaces le="weird", and then has the gauge, which keeps it.
+    const labels = { le: 'weird', pod: 'a' };
+    const histogram = {
+      name: 'h',
+      histogram: {
+        aggregationTemporality: 2,
+        dataPoints: [{ attributes: attributes(labels), timeUnixNano: `${T}000000`, count: '3', sum: 2, bucketCounts: ['1', '2'], explicitBounds: [1] }],
+      },
+    };
+    const request = exportRequest(resourceMetrics({ 'service.name': 'api' }, [{ metrics: [histogram, gauge({ name: 'g' }, [{ value: 1, timeMs: T, attributes: labels }])] }]));
+    const split = new V2WriteRequestBuilder({ engine }).add(request);
+    const requests = split.encodeRequests({ maxSeriesPerRequest: 3 });
+    expect(requests.map((r) => r.series)).toEqual([3, 2]);
+    expect(seriesText(requests[1].body)).toEqual([
+      `__name__=h_bucket,job=api,le=+Inf,pod=a ${T}:3`,
+      `__name__=g,job=api,le=weird,pod=a ${T}:1`,
+    ]);
+  });
+
   it('maxBatchBytes: no body over the limit', () => {
     const requests = builder.encodeRequests({ maxBatchBytes: 2000, compress: false });
     expect(requests.length).toBeGreaterThan(3);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WasmSymbolEngine } from '../../src/engine/wasm.js';
-import { SERIES_LABEL_FIELDS } from '../../src/engine/series-batch.js';
+import { SERIES_FIELDS } from '../../src/engine/series-batch.js';
 import { describeEngineContract } from './contract.js';
 
 describeEngineContract('wasm');
@@ -25,25 +25,34 @@ describe('wasm engine: storage is kept across requests', () => {
     expect(engine.memoryBytes()).toBe(warmedUp);
   }, 60_000); // 2M interns: generous for a loaded CI machine
 
-  it('does not grow memory over 1000 rounds of (intern; write a batch of series of varying size)', () => {
+  it('does not grow memory over 1000 rounds of (intern; number and write a batch of series of varying size)', () => {
     const engine = new WasmSymbolEngine();
     const round = (r: number) => {
       engine.reset();
       engine.internBatch(['a', 'b'], 2, new Uint32Array(2));
       // Sizes vary by round, never above the largest one of the warm-up.
       const count = 1_000 + (r % 7) * 100;
-      const batch = engine.seriesBatch({ count, setRefs: 2 * count, maxLabelRefs: 6, rows: count, extraBytes: 0 });
+      // One label set per series, each {b="a"} in string ids 1 and 0; `a` (id 0) put in before it.
+      const sets = engine.labelSets(2 * count, count);
       for (let i = 0; i < count; i++) {
-        // Labels a="b", b="a": set {b="a"}, `a` put in before it.
-        batch.setPairs.set([2, 1], 2 * i);
-        batch.labelPlan.set([2 * i, 1, 0, 1, 2, 2, 0, 0], SERIES_LABEL_FIELDS * i);
+        sets.pool.set([1, 0], 2 * i);
+        sets.start[i] = 2 * i;
+      }
+      sets.start[count] = 2 * count;
+      const batch = engine.seriesBatch({ count, maxLabelRefs: 6, rows: count, extraBytes: 0, exemplarIds: 0 });
+      for (let i = 0; i < count; i++) {
+        batch.series.set([i, 0, 0, 1, 2, 0, 0, 2, 0, 0], SERIES_FIELDS * i);
         batch.rowStart[i] = i;
         batch.value[i] = r + i;
         batch.timestamp[i] = 1_700_000_000_000 + i;
-        batch.metadata.set([2, 0, 0], 3 * i);
       }
       batch.rowStart[count] = count;
       batch.extraStart.fill(0); // the batch memory is reused: no stale offsets from an earlier round
+      batch.exemplarIdStart.fill(0);
+      engine.beginNumbering(2);
+      engine.numberSeries(batch);
+      expect(Array.from(engine.numbered())).toEqual([0, 1]);
+      engine.idSymbols(2).set([1, 2]);
       return engine.writeSeries(batch, false).length;
     };
     for (let r = 0; r < 7; r++) round(r);
