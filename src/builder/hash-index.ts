@@ -1,10 +1,14 @@
 /**
  * An open-addressing index (linear probing, at most half full) of entries 0, 1, 2, ... by a 32-bit
- * hash. The owner keeps the hashes and decides equality; the index only finds candidates:
+ * hash, probed from a 32-bit slot key. The owner keeps the keys and hashes and decides equality; the
+ * index only finds candidates:
  *
- *   for (let slot = index.first(hash); index.entry(slot) >= 0; slot = index.next(slot)) {
+ *   for (let slot = index.first(key); index.entry(slot) >= 0; slot = index.next(slot)) {
  *     if (index.hashAt(slot) === hash && ...) ...
  *   }
+ *
+ * The key is usually the hash. An owner whose consecutive lookups are related can pass keys that
+ * share their high bits instead, so those lookups probe one neighbourhood (series-table.ts).
  *
  * Each slot holds its entry's hash next to the entry, so a probe reads one cache line instead of also
  * loading the owner's hash of every entry it passes (those loads were cache misses: on the 10k bench
@@ -23,8 +27,8 @@ export class HashIndex {
     this.mask = capacity - 1;
   }
 
-  first(hash: number): number {
-    return hash & this.mask;
+  first(key: number): number {
+    return key & this.mask;
   }
 
   next(slot: number): number {
@@ -41,23 +45,26 @@ export class HashIndex {
     return this.slots[2 * slot + 1];
   }
 
-  /** Adds `entry` (entries 0..entry are then indexed); doubles and re-inserts from `hashes` when half full. */
-  add(entry: number, hashes: Int32Array): void {
+  /**
+   * Adds `entry` (entries 0..entry are then indexed); doubles and re-inserts from `keys` and `hashes`
+   * when half full.
+   */
+  add(entry: number, keys: Int32Array, hashes: Int32Array): void {
     if (2 * (entry + 1) > this.mask + 1) {
       this.slots = new Int32Array(2 * this.slots.length);
       this.mask = 2 * this.mask + 1;
-      this.rebuild(entry + 1, hashes);
-    } else this.insert(entry, hashes[entry]);
+      this.rebuild(entry + 1, keys, hashes);
+    } else this.insert(entry, keys[entry], hashes[entry]);
   }
 
   /** Indexes entries [0, count) anew (after a truncation). */
-  rebuild(count: number, hashes: Int32Array): void {
+  rebuild(count: number, keys: Int32Array, hashes: Int32Array): void {
     this.slots.fill(0);
-    for (let entry = 0; entry < count; entry++) this.insert(entry, hashes[entry]);
+    for (let entry = 0; entry < count; entry++) this.insert(entry, keys[entry], hashes[entry]);
   }
 
-  private insert(entry: number, hash: number): void {
-    let slot = this.first(hash);
+  private insert(entry: number, key: number, hash: number): void {
+    let slot = this.first(key);
     while (this.slots[2 * slot] !== 0) slot = this.next(slot);
     this.slots[2 * slot] = entry + 1;
     this.slots[2 * slot + 1] = hash;

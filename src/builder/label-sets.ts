@@ -6,6 +6,16 @@ import type { StringIds } from './string-ids.js';
 /** Label name of the metric name, id 0 in every table (interned first). */
 export const METRIC_NAME = '__name__';
 export const METRIC_NAME_ID = 0;
+/** The bucket label names of histograms and summaries, ids 1 and 2 in every table. */
+export const LE_ID = 1;
+export const QUANTILE_ID = 2;
+/** What a table interns first, so that the ids above are constants. */
+export const FIXED_NAMES: readonly string[] = [METRIC_NAME, 'le', 'quantile'];
+
+/** Whether string id `name` is `le` or `quantile`. */
+export function isBucketLabel(name: number): boolean {
+  return name === LE_ID || name === QUANTILE_ID;
+}
 
 /**
  * The label sets a request's data points share: one per distinct set of (name, value) string ids, stored
@@ -24,6 +34,9 @@ export class LabelSets {
   start: Int32Array = new Int32Array(1025);
   /** Order-independent hash of each set's pairs (see pairHash). */
   hashes: Int32Array = new Int32Array(1024);
+  /** Per set, the part of `hashes` its `le` and `quantile` pairs make, and the sum of their value ids (0 when it has neither). */
+  bucketHashes: Int32Array = new Int32Array(1024);
+  bucketValues: Int32Array = new Int32Array(1024);
   /** Value id of `__name__` in each set, -1 when absent (a promoted attribute or external label can be named so). */
   metricNameValue: Int32Array = new Int32Array(1024);
   /** Whether any name or value of the set is over the byte limits: series of it take the slow check. */
@@ -51,10 +64,17 @@ export class LabelSets {
    */
   id(ids: Int32Array, length = ids.length): number {
     let hash = 0;
+    let bucketHash = 0;
+    let bucketValues = 0;
     let nameValue = -1;
     for (let i = 0; i < length; i += 2) {
-      hash = (hash + pairHash(ids[i], ids[i + 1])) | 0;
+      const mix = pairHash(ids[i], ids[i + 1]);
+      hash = (hash + mix) | 0;
       if (ids[i] === METRIC_NAME_ID) nameValue = ids[i + 1];
+      else if (isBucketLabel(ids[i])) {
+        bucketHash = (bucketHash + mix) | 0;
+        bucketValues += ids[i + 1];
+      }
     }
     const index = this.index;
     for (let slot = index.first(hash); index.entry(slot) >= 0; slot = index.next(slot)) {
@@ -73,13 +93,15 @@ export class LabelSets {
     }
     this.start[set + 1] = from + length;
     this.hashes[set] = hash;
+    this.bucketHashes[set] = bucketHash;
+    this.bucketValues[set] = bucketValues;
     this.metricNameValue[set] = nameValue;
     this.oversized[set] = oversized;
     this.namePoint[set] = -1;
     this.extraName[set] = -1;
     this.extraPoint[set] = -1;
     this.size = set + 1;
-    index.add(set, this.hashes);
+    index.add(set, this.hashes, this.hashes);
     return set;
   }
 
@@ -133,7 +155,7 @@ export class LabelSets {
   truncate(count: number): void {
     if (count >= this.size) return;
     this.size = count;
-    this.index.rebuild(count, this.hashes);
+    this.index.rebuild(count, this.hashes, this.hashes);
   }
 
   clear(): void {
@@ -143,6 +165,8 @@ export class LabelSets {
   private growSets(needed: number): void {
     this.start = grow(this.start, needed);
     this.hashes = grow(this.hashes, needed);
+    this.bucketHashes = grow(this.bucketHashes, needed);
+    this.bucketValues = grow(this.bucketValues, needed);
     this.metricNameValue = grow(this.metricNameValue, needed);
     this.oversized = grow(this.oversized, needed);
     this.namePoint = grow(this.namePoint, needed);
