@@ -11,6 +11,7 @@
 //   order      u32[idCount]       numbering: the ids in first-use order
 //   setDone    u8[setCount]       numbering: 1 once a series of the set has used all its labels (none
 //                                 replaced by its `__name__` or extra label)
+//   stamps, entries  u32[setCount]  writing: each set's encoded labels (set-labels.ts)
 //
 // src/engine/series-numbering.ts is numberSeries in TypeScript for the js engine; both must give the
 // same order.
@@ -34,7 +35,9 @@ export const SYMBOLS: u32 = 2;
 const SET_DONE: u32 = 3;
 const USED: u32 = 4;
 const ORDER: u32 = 5;
-const REGIONS: usize = memory.data(6 * 8);
+export const STAMPS: u32 = 6;
+export const ENTRIES: u32 = 7;
+const REGIONS: usize = memory.data(8 * 8);
 
 export let setCount: u32 = 0;
 export let idCount: u32 = 0;
@@ -61,7 +64,10 @@ function ensureRegion(region: u32, needed: u64): bool {
 
 /** Room for `poolLength` ids of `sets` label sets; JS then fills labelPoolPointer and setStartsPointer. */
 export function ensureLabelSets(poolLength: u32, sets: u32): Status {
-  if (!ensureRegion(POOL, <u64>poolLength << 2) || !ensureRegion(SET_STARTS, (<u64>sets << 2) + 4) || !ensureRegion(SET_DONE, sets)) {
+  if (
+    !ensureRegion(POOL, <u64>poolLength << 2) || !ensureRegion(SET_STARTS, (<u64>sets << 2) + 4) || !ensureRegion(SET_DONE, sets) ||
+    !ensureRegion(STAMPS, <u64>sets << 2) || !ensureRegion(ENTRIES, <u64>sets << 2)
+  ) {
     return Status.OUT_OF_MEMORY;
   }
   setCount = sets;

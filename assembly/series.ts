@@ -7,7 +7,7 @@
 //   series      u32[10 * count]  per series: its label set (request.ts), the merge plan of
 //                                merge-labels.ts in string ids (where `__name__` and `le`/`quantile` go),
 //                                metadata type, help id, unit id
-//   labelScratch u32[]           room for one series' merged labels
+//   labelScratch u32[]           room for one series' merged labels (numbering only)
 //   rowStart    u32[count + 1]   series i's samples are rows rowStart[i] .. rowStart[i + 1]
 //   value, timestamp, start  f64[rows]   sample value, timestamp and start timestamp (ms)
 //   stale       u8[rows]         1: the value is Prometheus's stale marker
@@ -20,11 +20,11 @@
 // Output: the series back to back in the output region; writeSeries returns their byte length, or a
 // negative Status when the output cannot grow or the batch names a set or id beyond the request's.
 
-import { mergeLabelPairs } from './merge-labels';
 import { growRegion, grownCapacity } from './regions';
 import {
   HELP_OFFSET, PLAN_OFFSET, POOL, SERIES_BYTES, SET_STARTS, SYMBOLS, TYPE_OFFSET, UNIT_OFFSET, idCount, numberSeries, regionStart, setCount,
 } from './request';
+import { beginSetCache, copyBytes, setCachePointer, setEntry, varintSize, writeVarint } from './set-labels';
 import { Status } from './symbols';
 
 const INITIAL_INPUT_BYTES: u32 = 256 * 1024;
@@ -62,26 +62,6 @@ function ensureOutputBytes(bytes: u64): bool {
   return true;
 }
 
-// @ts-ignore: decorator
-@inline function varintSize(value: u64): u32 {
-  let size: u32 = 1;
-  while (value > 0x7f) {
-    value >>= 7;
-    size++;
-  }
-  return size;
-}
-
-// @ts-ignore: decorator
-@inline function writeVarint(at: usize, value: u64): usize {
-  while (value > 0x7f) {
-    store<u8>(at++, <u8>(value & 0x7f) | 0x80);
-    value >>= 7;
-  }
-  store<u8>(at++, <u8>value);
-  return at;
-}
-
 /** An int64 field's varint: ms timestamps are integral; negatives take 10 bytes, as in Go. */
 // @ts-ignore: decorator
 @inline function int64Bits(value: f64): u64 {
@@ -109,17 +89,18 @@ export function numberBatch(count: u32, series: usize, labelScratch: usize, exem
 
 export function writeSeries(
   count: u32,
-  series: usize, labelRefs: usize, rowStart: usize,
+  series: usize, rowStart: usize,
   values: usize, timestamps: usize, starts: usize, stales: usize,
   created: usize, extraStart: usize, extraBytes: usize,
   withCreated: bool,
 ): i32 {
   const base = inputStart;
-  series += base; labelRefs += base; rowStart += base; values += base; timestamps += base;
+  series += base; rowStart += base; values += base; timestamps += base;
   starts += base; stales += base; created += base; extraStart += base; extraBytes += base;
   const poolStart = regionStart(POOL);
   const setStarts = regionStart(SET_STARTS);
   const symbolsStart = regionStart(SYMBOLS);
+  beginSetCache();
   let written: u64 = 0;
   for (let i: u32 = 0; i < count; i++) {
     const at4 = <usize>i << 2;
@@ -128,18 +109,37 @@ export function writeSeries(
     if (set >= setCount) return -<i32>Status.MALFORMED_BATCH;
     const from = load<u32>(setStarts + (<usize>set << 2));
     const pairs = (load<u32>(setStarts + (<usize>set << 2), 4) - from) >> 1;
-    const labelsTo = mergeLabelPairs(poolStart + (<usize>from << 2), pairs, record + PLAN_OFFSET, labelRefs);
-    // Ids to symbol indices, then sizes first: every length prefix is a minimal varint, as a fork/join
-    // writer produces.
-    let labelsSize: u32 = 0;
-    for (let l: u32 = 0; l < labelsTo; l++) {
-      const slot = labelRefs + (<usize>l << 2);
-      const id = load<u32>(slot);
-      if (id >= idCount) return -<i32>Status.MALFORMED_BATCH;
-      const symbol = load<u32>(symbolsStart + (<usize>id << 2));
-      store<u32>(slot, symbol);
-      labelsSize += varintSize(symbol);
-    }
+    const entryOffset = setEntry(set, from, pairs);
+    if (entryOffset < 0) return <i32>entryOffset;
+    const ends = setCachePointer() + <usize>entryOffset;
+    const setBytes = ends + ((<usize>pairs + 1) << 2);
+    // The labels: the set's bytes in up to three runs, `__name__` and the extra label put in between
+    // (merge-labels.ts has the plan; a put-in label replaces a set pair of its name).
+    const plan = record + PLAN_OFFSET;
+    const firstPoint = load<u32>(plan);
+    const firstName = load<u32>(plan, 4);
+    const firstValue = load<u32>(plan, 8);
+    const secondPoint = load<u32>(plan, 12);
+    const hasSecond = secondPoint <= pairs;
+    const secondName = hasSecond ? load<u32>(plan, 16) : 0;
+    const secondValue = hasSecond ? load<u32>(plan, 20) : 0;
+    if (firstName >= idCount || firstValue >= idCount || secondName >= idCount || secondValue >= idCount) return -<i32>Status.MALFORMED_BATCH;
+    const pool = poolStart + (<usize>from << 2);
+    const resume = firstPoint < pairs && load<u32>(pool + (<usize>firstPoint << 3)) == firstName ? firstPoint + 1 : firstPoint;
+    const middleEnd = hasSecond && secondPoint > resume ? secondPoint : resume;
+    let lastFrom = middleEnd;
+    if (hasSecond && middleEnd < pairs && load<u32>(pool + (<usize>middleEnd << 3)) == secondName) lastFrom++;
+    const firstSymbols = (<u64>load<u32>(symbolsStart + (<usize>firstName << 2)) << 32) | <u64>load<u32>(symbolsStart + (<usize>firstValue << 2));
+    const secondSymbols = (<u64>load<u32>(symbolsStart + (<usize>secondName << 2)) << 32) | <u64>load<u32>(symbolsStart + (<usize>secondValue << 2));
+    // Byte offsets of the runs in the set's bytes: [0, a), [resume, middleEnd) and [lastFrom, pairs).
+    const a = load<u32>(ends + (<usize>firstPoint << 2));
+    const b0 = load<u32>(ends + (<usize>resume << 2));
+    const b1 = load<u32>(ends + (<usize>middleEnd << 2));
+    const c0 = load<u32>(ends + (<usize>lastFrom << 2));
+    const c1 = load<u32>(ends + (<usize>pairs << 2));
+    // Sizes first: every length prefix is a minimal varint, as a fork/join writer produces.
+    let labelsSize: u32 = a + (b1 - b0) + (c1 - c0) + varintSize(firstSymbols >>> 32) + varintSize(firstSymbols & 0xffffffff);
+    if (hasSecond) labelsSize += varintSize(secondSymbols >>> 32) + varintSize(secondSymbols & 0xffffffff);
     let seriesSize: u32 = 1 + varintSize(labelsSize) + labelsSize;
     const rowsFrom = load<u32>(rowStart + at4);
     const rowsTo = load<u32>(rowStart + at4 + 4);
@@ -163,13 +163,25 @@ export function writeSeries(
     if (createdBits != 0) seriesSize += 1 + varintSize(createdBits);
 
     const total = <u64>(1 + varintSize(seriesSize) + seriesSize);
-    if (!ensureOutputBytes(written + total)) return -<i32>Status.OUT_OF_MEMORY;
+    // + 8: copyBytes may write 7 bytes past a run (later bytes overwrite them).
+    if (!ensureOutputBytes(written + total + 8)) return -<i32>Status.OUT_OF_MEMORY;
     let at = outputStart + <usize>written;
     store<u8>(at++, 0x2a); // field 5, LEN
     at = writeVarint(at, seriesSize);
     store<u8>(at++, 0x0a); // labels_refs 1, packed (never empty: `__name__` is always there)
     at = writeVarint(at, labelsSize);
-    for (let l: u32 = 0; l < labelsTo; l++) at = writeVarint(at, load<u32>(labelRefs + (<usize>l << 2)));
+    copyBytes(at, setBytes, a);
+    at += a;
+    at = writeVarint(at, firstSymbols >>> 32);
+    at = writeVarint(at, firstSymbols & 0xffffffff);
+    copyBytes(at, setBytes + b0, b1 - b0);
+    at += b1 - b0;
+    if (hasSecond) {
+      at = writeVarint(at, secondSymbols >>> 32);
+      at = writeVarint(at, secondSymbols & 0xffffffff);
+    }
+    copyBytes(at, setBytes + c0, c1 - c0);
+    at += c1 - c0;
     for (let r = rowsFrom; r < rowsTo; r++) {
       const at8 = <usize>r << 3;
       const value = load<f64>(values + at8);

@@ -1,6 +1,6 @@
 /**
  * The columns of a batch of series, in string ids: the layout assembly/series.ts and
- * assembly/numbering.ts read from WASM memory, and the js engine from an ArrayBuffer of its own. The
+ * assembly/request.ts read from WASM memory, and the js engine from an ArrayBuffer of its own. The
  * builder fills them; the engine numbers the symbols (series-numbering.ts) or writes the bytes
  * (series-writer.ts).
  *
@@ -15,7 +15,7 @@ export interface SeriesBatch {
    * (`__name__` and `le`/`quantile` put in), then the metadata type, help id and unit id.
    */
   series: Uint32Array;
-  /** Room for the longest series' merged labels plus 2 (the engine merges there; numbering adds help and unit). */
+  /** Numbering only: room for the longest series' merged labels plus 2 (it merges there, then adds help and unit). */
   labelScratch: Uint32Array;
   /** Series i's samples are rows [rowStart[i], rowStart[i + 1]). */
   rowStart: Uint32Array;

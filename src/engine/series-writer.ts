@@ -1,7 +1,7 @@
 import { STALE_NAN_HIGH_BITS as STALE_NAN_HIGH, STALE_NAN_LOW_BITS as STALE_NAN_LOW } from '../rw/types.js';
 import { malformedSeries } from './errors.js';
-import { mergeLabelPairs } from './merge-labels.js';
 import { type LabelSetViews, PLAN_FIELD, SERIES_FIELDS, type SeriesBatch, TYPE_FIELD } from './series-batch.js';
+import { SetLabelBytes, writeVarint } from './set-labels.js';
 
 const TWO_32 = 4294967296;
 
@@ -18,6 +18,7 @@ export class SeriesWriter {
   private out = new Uint8Array(256 * 1024);
   private view = new DataView(this.out.buffer);
   private pos = 0;
+  private readonly setLabels = new SetLabelBytes();
 
   /**
    * The series of `batch` with the label sets `sets` ([0, setCount)) and the symbol indices `symbols` of
@@ -25,21 +26,49 @@ export class SeriesWriter {
    */
   write(batch: SeriesBatch, sets: LabelSetViews, setCount: number, symbols: Uint32Array, withCreated: boolean): Uint8Array {
     this.pos = 0;
-    const { series, labelScratch: labelRefs, rowStart, value: values, timestamp: timestamps, startTimestamp: starts, stale: stales, created, extraStart, extraBytes } = batch;
+    const { series, rowStart, value: values, timestamp: timestamps, startTimestamp: starts, stale: stales, created, extraStart, extraBytes } = batch;
     const { pool, start } = sets;
     const idCount = symbols.length;
+    const setLabels = this.setLabels;
+    setLabels.begin(setCount);
     for (let i = 0; i < batch.count; i++) {
       const at = SERIES_FIELDS * i;
       const set = series[at];
       if (set >= setCount) throw malformedSeries(`label set ${set}`);
       const from = start[set];
-      const labelsTo = mergeLabelPairs(pool, from, (start[set + 1] - from) >> 1, series, at + PLAN_FIELD, labelRefs);
-      let labelsSize = 0;
-      for (let l = 0; l < labelsTo; l++) {
-        const id = labelRefs[l];
-        if (id >= idCount) throw malformedSeries(`string id ${id}`);
-        labelsSize += varintSize((labelRefs[l] = symbols[id]));
+      const pairs = (start[set + 1] - from) >> 1;
+      const entry = setLabels.entry(set, from, pairs, sets, symbols);
+      // The labels: the set's bytes in up to three runs, `__name__` and the extra label put in between
+      // (merge-labels.ts has the plan; a put-in label replaces a set pair of its name).
+      const plan = at + PLAN_FIELD;
+      const firstPoint = series[plan];
+      const firstName = series[plan + 1];
+      const firstValue = series[plan + 2];
+      const secondPoint = series[plan + 3];
+      const hasSecond = secondPoint <= pairs;
+      const secondName = hasSecond ? series[plan + 4] : 0;
+      const secondValue = hasSecond ? series[plan + 5] : 0;
+      if (firstName >= idCount || firstValue >= idCount || secondName >= idCount || secondValue >= idCount) {
+        throw malformedSeries(`string id ${Math.max(firstName, firstValue, secondName, secondValue)}`);
       }
+      const resume = firstPoint < pairs && pool[from + 2 * firstPoint] === firstName ? firstPoint + 1 : firstPoint;
+      const middleEnd = hasSecond && secondPoint > resume ? secondPoint : resume;
+      const lastFrom = hasSecond && middleEnd < pairs && pool[from + 2 * middleEnd] === secondName ? middleEnd + 1 : middleEnd;
+      const firstNameSymbol = symbols[firstName];
+      const firstValueSymbol = symbols[firstValue];
+      const secondNameSymbol = symbols[secondName];
+      const secondValueSymbol = symbols[secondValue];
+      // Byte ranges of the runs: [a0, a1), [b0, b1) and [c0, c1) in setLabels.bytes.
+      const ends = setLabels.ends;
+      const a0 = ends[entry];
+      const a1 = ends[entry + firstPoint];
+      const b0 = ends[entry + resume];
+      const b1 = ends[entry + middleEnd];
+      const c0 = ends[entry + lastFrom];
+      const c1 = ends[entry + pairs];
+      // Sizes first: every length prefix is a minimal varint, as a fork/join writer produces.
+      let labelsSize = a1 - a0 + (b1 - b0) + (c1 - c0) + varintSize(firstNameSymbol) + varintSize(firstValueSymbol);
+      if (hasSecond) labelsSize += varintSize(secondNameSymbol) + varintSize(secondValueSymbol);
       let seriesSize = 1 + varintSize(labelsSize) + labelsSize;
       const rowsFrom = rowStart[i];
       const rowsTo = rowStart[i + 1];
@@ -66,7 +95,15 @@ export class SeriesWriter {
       this.varint(seriesSize);
       this.byte(0x0a); // labels_refs 1, packed (never empty: `__name__` is always there)
       this.varint(labelsSize);
-      for (let l = 0; l < labelsTo; l++) this.varint(labelRefs[l]);
+      this.copy(setLabels.bytes, a0, a1);
+      this.varint(firstNameSymbol);
+      this.varint(firstValueSymbol);
+      this.copy(setLabels.bytes, b0, b1);
+      if (hasSecond) {
+        this.varint(secondNameSymbol);
+        this.varint(secondValueSymbol);
+      }
+      this.copy(setLabels.bytes, c0, c1);
       for (let r = rowsFrom; r < rowsTo; r++) {
         const value = values[r];
         const timestamp = Math.trunc(timestamps[r]);
@@ -130,19 +167,20 @@ export class SeriesWriter {
     this.view = new DataView(grown.buffer);
   }
 
+  /** Copies bytes[from, to) (a run of ~10-40 label bytes: a loop beats subarray + set). */
+  private copy(bytes: Uint8Array, from: number, to: number): void {
+    const out = this.out;
+    let pos = this.pos;
+    for (let i = from; i < to; i++) out[pos++] = bytes[i];
+    this.pos = pos;
+  }
+
   private byte(value: number): void {
     this.out[this.pos++] = value;
   }
 
   private varint(value: number): void {
-    const out = this.out;
-    let pos = this.pos;
-    while (value > 0x7f) {
-      out[pos++] = (value & 0x7f) | 0x80;
-      value >>>= 7;
-    }
-    out[pos++] = value;
-    this.pos = pos;
+    this.pos = writeVarint(this.out, this.pos, value);
   }
 
   /** An int64 varint of an integral number: negatives as their 64-bit two's complement (10 bytes). */

@@ -50,7 +50,7 @@ interface SymbolModuleExports {
   seriesInputPointer(): number;
   seriesOutputPointer(): number;
   writeSeries(
-    count: number, series: number, labelScratch: number, rowStart: number, values: number, timestamps: number, starts: number,
+    count: number, series: number, rowStart: number, values: number, timestamps: number, starts: number,
     stales: number, created: number, extraStart: number, extraBytes: number, withCreated: number,
   ): number;
   numberBatch(count: number, series: number, labelScratch: number, exemplarIdStart: number, exemplarIds: number): number;
@@ -70,7 +70,7 @@ let compiling: Promise<void> | undefined;
 
 /**
  * The compiled module; on first use, compiles the embedded bytes synchronously where that is allowed
- * (Node, workers). Older browsers' main threads refuse synchronous compiles over 4 kB (ours is ~6.9 kB),
+ * (Node, workers). Older browsers' main threads refuse synchronous compiles over 4 kB (ours is ~8.2 kB),
  * so the browser entry requires `ready()`, one rule for both WASM modules.
  */
 function symbolModule(): WebAssembly.Module {
@@ -261,7 +261,7 @@ export class WasmSymbolEngine implements SymbolEngine {
 
   writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array {
     const o = batch.offsets;
-    const written = this.wasm.writeSeries(batch.count, o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], withCreatedTimestamp ? 1 : 0);
+    const written = this.wasm.writeSeries(batch.count, o[0], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], withCreatedTimestamp ? 1 : 0);
     this.afterGrowableCall();
     if (written < 0) this.checkStatus(-written, 'writeSeries');
     const start = this.wasm.seriesOutputPointer();
