@@ -1,9 +1,9 @@
 /**
  * A series' labels from its label set: the set's sorted (name, value) pairs with `__name__` and an
  * optional extra label (`le`, `quantile`) put in place, each replacing a pair of the same name. The
- * builder merges string ids with it (SeriesTable), the js engine symbol refs (series-writer.ts), and
- * assembly/series.ts is the same steps for the wasm engine. Ids and refs map one to one, so the same
- * plan merges either.
+ * builder merges string ids with it (SeriesTable), and so does the js engine's symbol numbering
+ * (series-numbering.ts); assembly/merge-labels.ts is the same steps for the wasm engine's. The series
+ * writers follow the same plan over a set's encoded bytes (set-labels.ts).
  *
  * A plan is six numbers at `plan[at]`: first insertion point, name, value, then the second's; the
  * insertion point is the index of the set's first pair whose name sorts at or after the label's. A
