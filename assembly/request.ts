@@ -11,7 +11,7 @@
 //   order      u32[idCount]       numbering: the ids in first-use order
 //   setDone    u8[setCount]       numbering: 1 once a series of the set has used all its labels (none
 //                                 replaced by its `__name__` or extra label)
-//   stamps, entries  u32[setCount]  writing: each set's encoded labels (set-labels.ts)
+//   stamps, entries  u32[setCount]  writing: each set's encoded labels (set-labels.ts), in `cache`
 //
 // src/engine/series-numbering.ts is numberSeries in TypeScript for the js engine; both must give the
 // same order.
@@ -37,7 +37,8 @@ const USED: u32 = 4;
 const ORDER: u32 = 5;
 export const STAMPS: u32 = 6;
 export const ENTRIES: u32 = 7;
-const REGIONS: usize = memory.data(8 * 8);
+export const CACHE: u32 = 8;
+const REGIONS: usize = memory.data(9 * 8);
 
 export let setCount: u32 = 0;
 export let idCount: u32 = 0;
@@ -48,8 +49,8 @@ export function regionStart(region: u32): usize {
   return <usize>load<u32>(REGIONS + (<usize>region << 3));
 }
 
-/** Makes `region` hold at least `needed` bytes (contents not kept); false when memory cannot grow. */
-function ensureRegion(region: u32, needed: u64): bool {
+/** Makes `region` hold at least `needed` bytes, keeping its contents; false when memory cannot grow. */
+export function ensureRegion(region: u32, needed: u64): bool {
   if (needed > <u64>u32.MAX_VALUE) return false;
   const slot = REGIONS + (<usize>region << 3);
   const bytes = load<u32>(slot, 4);

@@ -24,7 +24,8 @@ import { growRegion, grownCapacity } from './regions';
 import {
   HELP_OFFSET, PLAN_OFFSET, POOL, SERIES_BYTES, SET_STARTS, SYMBOLS, TYPE_OFFSET, UNIT_OFFSET, idCount, numberSeries, regionStart, setCount,
 } from './request';
-import { beginSetCache, copyBytes, setCachePointer, setEntry, varintSize, writeVarint } from './set-labels';
+import { beginSetCache, setCachePointer, setEntry } from './set-labels';
+import { copyBytes, varintSize, writeVarint } from './varint';
 import { Status } from './symbols';
 
 const INITIAL_INPUT_BYTES: u32 = 256 * 1024;
@@ -129,8 +130,10 @@ export function writeSeries(
     const middleEnd = hasSecond && secondPoint > resume ? secondPoint : resume;
     let lastFrom = middleEnd;
     if (hasSecond && middleEnd < pairs && load<u32>(pool + (<usize>middleEnd << 3)) == secondName) lastFrom++;
-    const firstSymbols = (<u64>load<u32>(symbolsStart + (<usize>firstName << 2)) << 32) | <u64>load<u32>(symbolsStart + (<usize>firstValue << 2));
-    const secondSymbols = (<u64>load<u32>(symbolsStart + (<usize>secondName << 2)) << 32) | <u64>load<u32>(symbolsStart + (<usize>secondValue << 2));
+    const firstNameSymbol = load<u32>(symbolsStart + (<usize>firstName << 2));
+    const firstValueSymbol = load<u32>(symbolsStart + (<usize>firstValue << 2));
+    const secondNameSymbol = load<u32>(symbolsStart + (<usize>secondName << 2));
+    const secondValueSymbol = load<u32>(symbolsStart + (<usize>secondValue << 2));
     // Byte offsets of the runs in the set's bytes: [0, a), [resume, middleEnd) and [lastFrom, pairs).
     const a = load<u32>(ends + (<usize>firstPoint << 2));
     const b0 = load<u32>(ends + (<usize>resume << 2));
@@ -138,8 +141,8 @@ export function writeSeries(
     const c0 = load<u32>(ends + (<usize>lastFrom << 2));
     const c1 = load<u32>(ends + (<usize>pairs << 2));
     // Sizes first: every length prefix is a minimal varint, as a fork/join writer produces.
-    let labelsSize: u32 = a + (b1 - b0) + (c1 - c0) + varintSize(firstSymbols >>> 32) + varintSize(firstSymbols & 0xffffffff);
-    if (hasSecond) labelsSize += varintSize(secondSymbols >>> 32) + varintSize(secondSymbols & 0xffffffff);
+    let labelsSize: u32 = a + (b1 - b0) + (c1 - c0) + varintSize(firstNameSymbol) + varintSize(firstValueSymbol);
+    if (hasSecond) labelsSize += varintSize(secondNameSymbol) + varintSize(secondValueSymbol);
     let seriesSize: u32 = 1 + varintSize(labelsSize) + labelsSize;
     const rowsFrom = load<u32>(rowStart + at4);
     const rowsTo = load<u32>(rowStart + at4 + 4);
@@ -172,13 +175,13 @@ export function writeSeries(
     at = writeVarint(at, labelsSize);
     copyBytes(at, setBytes, a);
     at += a;
-    at = writeVarint(at, firstSymbols >>> 32);
-    at = writeVarint(at, firstSymbols & 0xffffffff);
+    at = writeVarint(at, firstNameSymbol);
+    at = writeVarint(at, firstValueSymbol);
     copyBytes(at, setBytes + b0, b1 - b0);
     at += b1 - b0;
     if (hasSecond) {
-      at = writeVarint(at, secondSymbols >>> 32);
-      at = writeVarint(at, secondSymbols & 0xffffffff);
+      at = writeVarint(at, secondNameSymbol);
+      at = writeVarint(at, secondValueSymbol);
     }
     copyBytes(at, setBytes + c0, c1 - c0);
     at += c1 - c0;

@@ -9,6 +9,7 @@
  */
 
 import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';
+import { grown } from './grown.js';
 import { REF_OFFSET_LIMIT, isLongRef, longRefIndex, packLongRef, packRef, refLength, refOffset } from './packed-ref.js';
 import { type LabelSetViews, type SeriesBatch, type SeriesBatchSize, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
 import { SeriesNumbering } from './series-numbering.js';
@@ -192,12 +193,4 @@ export class JsSymbolEngine implements SymbolEngine {
   writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array {
     return this.seriesWriter.write(batch, this.sets, this.setCount, this.symbolsOfIds.subarray(0, this.idCount), withCreatedTimestamp);
   }
-}
-
-/** A copy of `array` with room for at least `required` elements (doubling: amortised O(1) appends). */
-function grown<T extends Uint8Array | Uint32Array>(array: T, required: number): T {
-  const next = new (array.constructor as new (length: number) => T)(Math.max(required, array.length * 2));
-  next.set(array);
-  return next;
-
 }

@@ -1,4 +1,5 @@
 import { malformedSeries } from './errors.js';
+import { grown } from './grown.js';
 import type { LabelSetViews } from './series-batch.js';
 
 /**
@@ -64,10 +65,4 @@ export function writeVarint(out: Uint8Array, at: number, value: number): number 
   }
   out[at++] = value;
   return at;
-}
-
-function grown<T extends Uint8Array | Uint32Array>(array: T, required: number): T {
-  const next = new (array.constructor as new (length: number) => T)(Math.max(required, 2 * array.length));
-  next.set(array);
-  return next;
 }
