@@ -70,7 +70,7 @@ let compiling: Promise<void> | undefined;
 
 /**
  * The compiled module; on first use, compiles the embedded bytes synchronously where that is allowed
- * (Node, workers). Older browsers' main threads refuse synchronous compiles over 4 kB (ours is ~8.2 kB),
+ * (Node, workers). Older browsers' main threads refuse synchronous compiles over 4 kB (ours is ~8.1 kB),
  * so the browser entry requires `ready()`, one rule for both WASM modules.
  */
 function symbolModule(): WebAssembly.Module {
