@@ -87,6 +87,7 @@ export function refsPtr(): usize { return refsPointer(); }
 export function longRefsPtr(): usize { return longRefsPointer(); }
 export function longRefCount(): u32 { return longRefTotal(); }
 
+export { labelNames, labelNamesPointer, rankNames } from './series-plan';
 export { ensureSeriesInputBytes, numberBatch, seriesInputPointer, seriesOutputPointer, writeSeries } from './series';
 export {
   beginNumbering, ensureIdSymbols, ensureLabelSets, idSymbolsPointer, labelPoolPointer, numberedLength, numberedPointer, setStartsPointer,

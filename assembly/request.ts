@@ -12,21 +12,28 @@
 //   setDone    u8[setCount]       numbering: 1 once a series of the set has used all its labels (none
 //                                 replaced by its `__name__` or extra label)
 //   stamps, entries  u32[setCount]  writing: each set's encoded labels (set-labels.ts), in `cache`
+//   ranks      u32[idCount]       each label name's place in UTF-8 order (series-plan.ts)
+//   names      u32[]              the sets' distinct label names (series-plan.ts)
+//   points     u32[4 * setCount]  per set, two cached insertion points (series-plan.ts)
 //
 // src/engine/series-numbering.ts is numberSeries in TypeScript for the js engine; both must give the
 // same order.
 
 import { mergeLabelPairs } from './merge-labels';
+import { PLAN, planSeries } from './series-plan';
 import { growRegion, grownCapacity } from './regions';
 import { Status } from './symbols';
 
 const MINIMUM_BYTES: u32 = 16 * 1024;
-/** Fields per series in a batch: set, merge plan (6), type, help id, unit id (SERIES_FIELDS). */
-export const SERIES_BYTES: usize = 40;
-export const PLAN_OFFSET: usize = 4;
-export const TYPE_OFFSET: usize = 28;
-export const HELP_OFFSET: usize = 32;
-export const UNIT_OFFSET: usize = 36;
+/**
+ * Fields per series in a batch (SERIES_FIELDS): set, the two labels put in (name id, value id each;
+ * the second name is NO_LABEL when there is none), type, help id, unit id.
+ */
+export const SERIES_BYTES: usize = 32;
+export const LABELS_OFFSET: usize = 4;
+export const TYPE_OFFSET: usize = 20;
+export const HELP_OFFSET: usize = 24;
+export const UNIT_OFFSET: usize = 28;
 
 // The regions above, each a (start, capacity in bytes) pair of this table.
 export const POOL: u32 = 0;
@@ -38,7 +45,10 @@ const ORDER: u32 = 5;
 export const STAMPS: u32 = 6;
 export const ENTRIES: u32 = 7;
 export const CACHE: u32 = 8;
-const REGIONS: usize = memory.data(9 * 8);
+export const RANKS: u32 = 9;
+export const NAMES: u32 = 10;
+export const POINTS: u32 = 11;
+const REGIONS: usize = memory.data(12 * 8);
 
 export let setCount: u32 = 0;
 export let idCount: u32 = 0;
@@ -67,7 +77,7 @@ export function ensureRegion(region: u32, needed: u64): bool {
 export function ensureLabelSets(poolLength: u32, sets: u32): Status {
   if (
     !ensureRegion(POOL, <u64>poolLength << 2) || !ensureRegion(SET_STARTS, (<u64>sets << 2) + 4) || !ensureRegion(SET_DONE, sets) ||
-    !ensureRegion(STAMPS, <u64>sets << 2) || !ensureRegion(ENTRIES, <u64>sets << 2)
+    !ensureRegion(STAMPS, <u64>sets << 2) || !ensureRegion(ENTRIES, <u64>sets << 2) || !ensureRegion(POINTS, <u64>sets << 4)
   ) {
     return Status.OUT_OF_MEMORY;
   }
@@ -114,26 +124,28 @@ function use(id: u32): bool {
 
 /**
  * Numbers the strings `count` series use (batch columns at `series`, `labelScratch` with room for a
- * series' labels plus 2, `exemplarIdStart` and `exemplarIds`, absolute addresses): each series' labels in label order (all merged labels until
- * a series of the set has used all the set's labels, then only its `__name__` and extra label), help,
- * unit, exemplar labels.
+ * series' labels plus 2, `exemplarIdStart` and `exemplarIds`, absolute addresses): each series' labels
+ * in label order (all merged labels until a series of the set has used all the set's labels, then only
+ * its `__name__` and extra label), help, unit, exemplar labels.
  */
 export function numberSeries(count: u32, series: usize, labelScratch: usize, exemplarIdStart: usize, exemplarIds: usize): Status {
   const setStarts = regionStart(SET_STARTS);
   const poolStart = regionStart(POOL);
   const setDoneStart = regionStart(SET_DONE);
+  const plan = PLAN;
   for (let i: u32 = 0; i < count; i++) {
     const record = series + <usize>i * SERIES_BYTES;
     const set = load<u32>(record);
     if (set >= setCount) return Status.MALFORMED_BATCH;
     const from = load<u32>(setStarts + (<usize>set << 2));
     const pairs = (load<u32>(setStarts + (<usize>set << 2), 4) - from) >> 1;
-    const plan = record + PLAN_OFFSET;
+    const pool = poolStart + (<usize>from << 2);
+    if (!planSeries(record + LABELS_OFFSET, set, pool, pairs)) return Status.MALFORMED_BATCH;
     const done = setDoneStart + <usize>set;
     // The ids to number go to the scratch (room for the labels plus help and unit), then one loop.
     let length: u32;
     if (load<u8>(done) == 0) {
-      length = mergeLabelPairs(poolStart + (<usize>from << 2), pairs, plan, labelScratch);
+      length = mergeLabelPairs(pool, pairs, plan, labelScratch);
       // Done only if no set label was replaced: a replaced value may still be used by another series.
       if (length == (pairs << 1) + (load<u32>(plan, 12) <= pairs ? 4 : 2)) store<u8>(done, 1);
     } else {

@@ -4,9 +4,10 @@
 // the same bytes (test/engine/series-writer.test.ts).
 //
 // Input (byte offsets from the input region's start, each 8-aligned, written by JS):
-//   series      u32[10 * count]  per series: its label set (request.ts), the merge plan of
-//                                merge-labels.ts in string ids (where `__name__` and `le`/`quantile` go),
-//                                metadata type, help id, unit id
+//   series      u32[8 * count]   per series: its label set (request.ts), the two labels put in
+//                                (`__name__`, and `le` or `quantile` or none: name and value ids; the
+//                                engine plans where they go, series-plan.ts), metadata type, help id,
+//                                unit id
 //   labelScratch u32[]           room for one series' merged labels (numbering only)
 //   rowStart    u32[count + 1]   series i's samples are rows rowStart[i] .. rowStart[i + 1]
 //   value, timestamp, start  f64[rows]   sample value, timestamp and start timestamp (ms)
@@ -22,8 +23,9 @@
 
 import { growRegion, grownCapacity } from './regions';
 import {
-  HELP_OFFSET, PLAN_OFFSET, POOL, SERIES_BYTES, SET_STARTS, SYMBOLS, TYPE_OFFSET, UNIT_OFFSET, idCount, numberSeries, regionStart, setCount,
+  HELP_OFFSET, LABELS_OFFSET, POOL, SERIES_BYTES, SET_STARTS, SYMBOLS, TYPE_OFFSET, UNIT_OFFSET, idCount, numberSeries, regionStart, setCount,
 } from './request';
+import { PLAN, planSeries } from './series-plan';
 import { beginSetCache, setCachePointer, setEntry } from './set-labels';
 import { copyBytes, varintSize, writeVarint } from './varint';
 import { Status } from './symbols';
@@ -116,7 +118,9 @@ export function writeSeries(
     const setBytes = ends + ((<usize>pairs + 1) << 2);
     // The labels: the set's bytes in up to three runs, `__name__` and the extra label put in between
     // (merge-labels.ts has the plan; a put-in label replaces a set pair of its name).
-    const plan = record + PLAN_OFFSET;
+    const pool = poolStart + (<usize>from << 2);
+    if (!planSeries(record + LABELS_OFFSET, set, pool, pairs)) return -<i32>Status.MALFORMED_BATCH;
+    const plan = PLAN;
     const firstPoint = load<u32>(plan);
     const firstName = load<u32>(plan, 4);
     const firstValue = load<u32>(plan, 8);
@@ -125,7 +129,6 @@ export function writeSeries(
     const secondName = hasSecond ? load<u32>(plan, 16) : 0;
     const secondValue = hasSecond ? load<u32>(plan, 20) : 0;
     if (firstName >= idCount || firstValue >= idCount || secondName >= idCount || secondValue >= idCount) return -<i32>Status.MALFORMED_BATCH;
-    const pool = poolStart + (<usize>from << 2);
     const resume = firstPoint < pairs && load<u32>(pool + (<usize>firstPoint << 3)) == firstName ? firstPoint + 1 : firstPoint;
     const middleEnd = hasSecond && secondPoint > resume ? secondPoint : resume;
     let lastFrom = middleEnd;

@@ -10,7 +10,7 @@
 // strings of bench/engine.bench.ts, internBatch + reset): 21.9-22.1 ns/string vs 24.4-25.3 at levels 1-2,
 // ~10% faster for ~640 bytes. Measured again with symbol numbering and the series writer in the
 // module (10k bench workload, encode only): level 1 is ~8% slower for ~820 bytes less. The module is
-// ~8.1 kB, over
+// ~9 kB, over
 // older Chrome's 4 kB main-thread synchronous-compile limit: the browser entry compiles it
 // asynchronously in ready(), and Node and workers may compile synchronously.
 

@@ -293,11 +293,6 @@ export class SeriesTable implements SeriesSink {
     return out;
   }
 
-  /** Series `s`'s merge plan (see merge-labels.ts) as string ids, written to plan[at, at + 6). */
-  labelPlan(s: number, plan: Int32Array | Uint32Array, at: number): void {
-    this.planLabels(this.setOf[s], this.nameOf[s], this.extraNameOf[s], this.extraValueOf[s], plan, at);
-  }
-
   /** `__name__` and the extra label go in at their insertion points, in the order LabelSets.nameBefore gives. */
   private planLabels(set: number, name: number, extraName: number, extraValue: number, plan: Int32Array | Uint32Array, at: number): void {
     const sets = this.sets;

@@ -13,6 +13,7 @@ import { grown } from './grown.js';
 import { REF_OFFSET_LIMIT, isLongRef, longRefIndex, packLongRef, packRef, refLength, refOffset } from './packed-ref.js';
 import { type LabelSetViews, type SeriesBatch, type SeriesBatchSize, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
 import { SeriesNumbering } from './series-numbering.js';
+import { SeriesPlanner } from './series-plan.js';
 import { SeriesWriter } from './series-writer.js';
 import type { SymbolEngine } from './types.js';
 import { MAX_UTF8_BYTES_PER_CODE_UNIT, toWellFormed, utf8Decoder, writeUtf8 } from './utf8.js';
@@ -38,6 +39,7 @@ export class JsSymbolEngine implements SymbolEngine {
   private batchBuffer = new ArrayBuffer(256 * 1024);
   private readonly seriesWriter = new SeriesWriter();
   private readonly numbering = new SeriesNumbering();
+  private readonly planner = new SeriesPlanner();
   /** The request's label sets (labelSets) and each string id's symbol index (idSymbols). */
   private sets: LabelSetViews = { pool: new Uint32Array(0), start: new Uint32Array(1) };
   private setCount = 0;
@@ -172,12 +174,20 @@ export class JsSymbolEngine implements SymbolEngine {
     return { pool: this.sets.pool.subarray(0, poolLength), start: this.sets.start.subarray(0, setCount + 1) };
   }
 
+  labelNames(idCount: number): Uint32Array {
+    return this.planner.labelNames(this.sets, this.setCount, idCount);
+  }
+
+  rankNames(sorted: ArrayLike<number>): void {
+    this.planner.rankNames(sorted);
+  }
+
   beginNumbering(idCount: number): void {
     this.numbering.begin(idCount, this.setCount);
   }
 
   numberSeries(batch: SeriesBatch): void {
-    this.numbering.number(batch, this.sets);
+    this.numbering.number(batch, this.sets, this.planner);
   }
 
   numbered(): Uint32Array {
@@ -191,6 +201,6 @@ export class JsSymbolEngine implements SymbolEngine {
   }
 
   writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array {
-    return this.seriesWriter.write(batch, this.sets, this.setCount, this.symbolsOfIds.subarray(0, this.idCount), withCreatedTimestamp);
+    return this.seriesWriter.write(batch, this.sets, this.setCount, this.planner, this.symbolsOfIds.subarray(0, this.idCount), withCreatedTimestamp);
   }
 }

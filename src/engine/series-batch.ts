@@ -11,8 +11,9 @@
 export interface SeriesBatch {
   count: number;
   /**
-   * Per series, SERIES_FIELDS numbers: its label set, the merge plan of merge-labels.ts in string ids
-   * (`__name__` and `le`/`quantile` put in), then the metadata type, help id and unit id.
+   * Per series, SERIES_FIELDS numbers: its label set; the two labels put in, name id and value id each
+   * (`__name__`, then `le` or `quantile`, or NO_SECOND_LABEL and 0: the engine plans where they go,
+   * series-plan.ts); then the metadata type, help id and unit id.
    */
   series: Uint32Array;
   /** Numbering only: room for the longest series' merged labels plus 2 (it merges there, then adds help and unit). */
@@ -36,11 +37,13 @@ export interface SeriesBatch {
   offsets: number[];
 }
 
-/** `series` numbers per series: set, the six of a merge plan, type, help id, unit id. */
-export const SERIES_FIELDS = 10;
-/** Where the merge plan and the metadata start in a series' fields. */
-export const PLAN_FIELD = 1;
-export const TYPE_FIELD = 7;
+/** `series` numbers per series: set, name, value, second name, second value, type, help id, unit id. */
+export const SERIES_FIELDS = 8;
+/** Where the put-in labels and the metadata start in a series' fields. */
+export const LABELS_FIELD = 1;
+export const TYPE_FIELD = 5;
+/** The second put-in label's name when a series has one only. */
+export const NO_SECOND_LABEL = 0xffffffff;
 
 /** The sizes of a batch: series, the most label refs one series has, sample rows, extra bytes, exemplar label ids. */
 export interface SeriesBatchSize {

@@ -1,6 +1,7 @@
 import { malformedSeries } from './errors.js';
 import { mergeLabelPairs } from './merge-labels.js';
-import { type LabelSetViews, PLAN_FIELD, SERIES_FIELDS, type SeriesBatch, TYPE_FIELD } from './series-batch.js';
+import { LABELS_FIELD, type LabelSetViews, SERIES_FIELDS, type SeriesBatch, TYPE_FIELD } from './series-batch.js';
+import type { SeriesPlanner } from './series-plan.js';
 
 /**
  * Numbers a request's strings in first use, series by series: a series uses its labels in label order,
@@ -31,7 +32,7 @@ export class SeriesNumbering {
   }
 
   /** Numbers the strings `batch`'s series use (series, labelScratch and the exemplar id columns). */
-  number(batch: SeriesBatch, sets: LabelSetViews): void {
+  number(batch: SeriesBatch, sets: LabelSetViews, planner: SeriesPlanner): void {
     const { series, labelScratch, exemplarIdStart, exemplarIds } = batch;
     const { pool, start } = sets;
     for (let i = 0; i < batch.count; i++) {
@@ -40,18 +41,18 @@ export class SeriesNumbering {
       if (set >= this.setCount) throw malformedSeries(`label set ${set}`);
       const from = start[set];
       const pairs = (start[set + 1] - from) >> 1;
-      const plan = at + PLAN_FIELD;
+      const plan = planner.planSeries(series, at + LABELS_FIELD, set, pool, from, pairs);
       if (this.setDone[set] === 0) {
-        const length = mergeLabelPairs(pool, from, pairs, series, plan, labelScratch);
+        const length = mergeLabelPairs(pool, from, pairs, plan, 0, labelScratch);
         for (let l = 0; l < length; l++) this.use(labelScratch[l]);
         // Done only if no set label was replaced: a replaced value may still be used by another series.
-        if (length === 2 * pairs + (series[plan + 3] <= pairs ? 4 : 2)) this.setDone[set] = 1;
+        if (length === 2 * pairs + (plan[3] <= pairs ? 4 : 2)) this.setDone[set] = 1;
       } else {
-        this.use(series[plan + 1]);
-        this.use(series[plan + 2]);
-        if (series[plan + 3] <= pairs) {
-          this.use(series[plan + 4]);
-          this.use(series[plan + 5]);
+        this.use(plan[1]);
+        this.use(plan[2]);
+        if (plan[3] <= pairs) {
+          this.use(plan[4]);
+          this.use(plan[5]);
         }
       }
       this.use(series[at + TYPE_FIELD + 1]);

@@ -1,6 +1,7 @@
 import { STALE_NAN_HIGH_BITS as STALE_NAN_HIGH, STALE_NAN_LOW_BITS as STALE_NAN_LOW } from '../rw/types.js';
 import { malformedSeries } from './errors.js';
-import { type LabelSetViews, PLAN_FIELD, SERIES_FIELDS, type SeriesBatch, TYPE_FIELD } from './series-batch.js';
+import { LABELS_FIELD, type LabelSetViews, SERIES_FIELDS, type SeriesBatch, TYPE_FIELD } from './series-batch.js';
+import type { SeriesPlanner } from './series-plan.js';
 import { SetLabelBytes, writeVarint } from './set-labels.js';
 
 const TWO_32 = 4294967296;
@@ -24,7 +25,7 @@ export class SeriesWriter {
    * The series of `batch` with the label sets `sets` ([0, setCount)) and the symbol indices `symbols` of
    * string ids [0, symbols.length), back to back; a view valid until the next call.
    */
-  write(batch: SeriesBatch, sets: LabelSetViews, setCount: number, symbols: Uint32Array, withCreated: boolean): Uint8Array {
+  write(batch: SeriesBatch, sets: LabelSetViews, setCount: number, planner: SeriesPlanner, symbols: Uint32Array, withCreated: boolean): Uint8Array {
     this.pos = 0;
     const { series, rowStart, value: values, timestamp: timestamps, startTimestamp: starts, stale: stales, created, extraStart, extraBytes } = batch;
     const { pool, start } = sets;
@@ -40,14 +41,14 @@ export class SeriesWriter {
       const entry = setLabels.entry(set, from, pairs, sets, symbols);
       // The labels: the set's bytes in up to three runs, `__name__` and the extra label put in between
       // (merge-labels.ts has the plan; a put-in label replaces a set pair of its name).
-      const plan = at + PLAN_FIELD;
-      const firstPoint = series[plan];
-      const firstName = series[plan + 1];
-      const firstValue = series[plan + 2];
-      const secondPoint = series[plan + 3];
+      const plan = planner.planSeries(series, at + LABELS_FIELD, set, pool, from, pairs);
+      const firstPoint = plan[0];
+      const firstName = plan[1];
+      const firstValue = plan[2];
+      const secondPoint = plan[3];
       const hasSecond = secondPoint <= pairs;
-      const secondName = hasSecond ? series[plan + 4] : 0;
-      const secondValue = hasSecond ? series[plan + 5] : 0;
+      const secondName = hasSecond ? plan[4] : 0;
+      const secondValue = hasSecond ? plan[5] : 0;
       if (firstName >= idCount || firstValue >= idCount || secondName >= idCount || secondValue >= idCount) {
         throw malformedSeries(`string id ${Math.max(firstName, firstValue, secondName, secondValue)}`);
       }

@@ -59,6 +59,19 @@ export interface SymbolEngine {
   labelSets(poolLength: number, setCount: number): LabelSetViews;
 
   /**
+   * The distinct label names of the label sets (string ids below `idCount`), first seen first; a view
+   * valid until the next call. Call after filling labelSets; it clears the ranks rankNames sets.
+   */
+  labelNames(idCount: number): Uint32Array;
+
+  /**
+   * Ranks label names in the order given: every name labelNames listed and every name a series puts in
+   * (`__name__`, `le`, `quantile`), sorted by their strings (UTF-8 byte order). The engine plans where
+   * each series' put-in labels go by these ranks (series-plan.ts).
+   */
+  rankNames(sorted: ArrayLike<number>): void;
+
+  /**
    * Column views for a batch of series of the given sizes (series-batch.ts), for the caller to fill.
    * Valid until the next call on this engine.
    */

@@ -62,6 +62,9 @@ interface SymbolModuleExports {
   numberedLength(): number;
   ensureIdSymbols(idCount: number): number;
   idSymbolsPointer(): number;
+  labelNames(idCount: number): number;
+  labelNamesPointer(): number;
+  rankNames(count: number): number;
 }
 
 /** Compiled once per process (or page); every engine instantiates it for its own memory. */
@@ -70,7 +73,7 @@ let compiling: Promise<void> | undefined;
 
 /**
  * The compiled module; on first use, compiles the embedded bytes synchronously where that is allowed
- * (Node, workers). Older browsers' main threads refuse synchronous compiles over 4 kB (ours is ~8.1 kB),
+ * (Node, workers). Older browsers' main threads refuse synchronous compiles over 4 kB (ours is ~9 kB),
  * so the browser entry requires `ready()`, one rule for both WASM modules.
  */
 function symbolModule(): WebAssembly.Module {
@@ -109,7 +112,8 @@ export function compileSymbolModule(source?: WasmSource): Promise<void> {
 
 /** The exports WasmSymbolEngine calls: a module from elsewhere (ready({ wasm })) must have them all. */
 const REQUIRED_EXPORTS = ['memory', 'init', 'scratchPtr', 'scratchCapacity', 'outputPtr', 'ensureScratch', 'ensureOutput', 'internBatch', 'reset', 'symbolCount', 'arenaPtr', 'arenaLength', 'refsPtr', 'longRefsPtr', 'ensureSeriesInputBytes', 'seriesInputPointer', 'seriesOutputPointer', 'writeSeries',
-  'numberBatch', 'ensureLabelSets', 'labelPoolPointer', 'setStartsPointer', 'beginNumbering', 'numberedPointer', 'numberedLength', 'ensureIdSymbols', 'idSymbolsPointer'];
+  'numberBatch', 'ensureLabelSets', 'labelPoolPointer', 'setStartsPointer', 'beginNumbering', 'numberedPointer', 'numberedLength', 'ensureIdSymbols', 'idSymbolsPointer',
+  'labelNames', 'labelNamesPointer', 'rankNames'];
 
 function checkExports(module: WebAssembly.Module): WebAssembly.Module {
   const names = new Set(WebAssembly.Module.exports(module).map((entry) => entry.name));
@@ -144,6 +148,8 @@ export class WasmSymbolEngine implements SymbolEngine {
   /** internBatch may move the table's regions; these are re-read lazily (syncTable) when stale. */
   private tableStale = true;
   private symbolTotal = 1;
+  /** The idCount of the last labelNames call: how many names rankNames can take. */
+  private rankedIds = 0;
   private refsWordIndex = 0;
   private longRefsWordIndex = 0;
   private arenaStart = 0;
@@ -237,6 +243,22 @@ export class WasmSymbolEngine implements SymbolEngine {
     this.afterGrowableCall();
     const buffer = this.wasm.memory.buffer;
     return { pool: new Uint32Array(buffer, this.wasm.labelPoolPointer(), poolLength), start: new Uint32Array(buffer, this.wasm.setStartsPointer(), setCount + 1) };
+  }
+
+  labelNames(idCount: number): Uint32Array {
+    const count = this.wasm.labelNames(idCount);
+    this.afterGrowableCall();
+    if (count === -2) this.checkStatus(WASM_STATUS.OUT_OF_MEMORY, 'labelNames');
+    if (count < 0) this.checkStatus(WASM_STATUS.MALFORMED_BATCH, 'labelNames');
+    this.rankedIds = idCount;
+    return new Uint32Array(this.wasm.memory.buffer, this.wasm.labelNamesPointer(), count);
+  }
+
+  rankNames(sorted: ArrayLike<number>): void {
+    // labelNames made room for idCount names; more cannot be distinct ids below it.
+    if (sorted.length > this.rankedIds) this.checkStatus(WASM_STATUS.MALFORMED_BATCH, 'rankNames');
+    new Uint32Array(this.wasm.memory.buffer, this.wasm.labelNamesPointer(), sorted.length).set(sorted);
+    if (this.wasm.rankNames(sorted.length) === 0) this.checkStatus(WASM_STATUS.MALFORMED_BATCH, 'rankNames');
   }
 
   beginNumbering(idCount: number): void {
@@ -364,8 +386,11 @@ export class WasmSymbolEngine implements SymbolEngine {
     if (status === WASM_STATUS.OUT_OF_MEMORY) {
       throw new SymbolEngineError(SymbolEngineErrorCode.OUT_OF_MEMORY, `${call}: WASM memory cannot grow further`);
     }
-    if (status === WASM_STATUS.MALFORMED_BATCH && (call === 'numberSeries' || call === 'writeSeries')) {
-      throw new SymbolEngineError(SymbolEngineErrorCode.MALFORMED_SERIES, `${call}: the series batch names a label set or string id beyond what the engine was given`);
+    if (status === WASM_STATUS.MALFORMED_BATCH && (call === 'numberSeries' || call === 'writeSeries' || call === 'labelNames' || call === 'rankNames')) {
+      throw new SymbolEngineError(
+        SymbolEngineErrorCode.MALFORMED_SERIES,
+        `${call}: the series batch or label sets name a label set or string id beyond what the engine was given, or a label name without a rank`,
+      );
     }
     if (status === WASM_STATUS.TOO_MANY_LONG_REFS) {
       throw new SymbolEngineError(SymbolEngineErrorCode.TOO_MANY_LONG_REFS, `${call}: all 2^24 long refs are used`);

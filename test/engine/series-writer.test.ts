@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEngine, type SymbolEngine } from '../../src/engine/index.js';
-import { SERIES_FIELDS, type SeriesBatch } from '../../src/engine/series-batch.js';
+import { NO_SECOND_LABEL, SERIES_FIELDS, type SeriesBatch, TYPE_FIELD } from '../../src/engine/series-batch.js';
 import { ProtoWriter } from '../../src/protobuf/writer.js';
 import { WireType } from '../../src/protobuf/reader.js';
 import { encodeExemplar, writeSymbols } from '../../src/rw/encode-v2.js';
@@ -25,9 +25,13 @@ interface LabelSet {
 }
 
 interface SeriesInput {
-  /** Which of the batch's sets the series uses, and its merge plan (symbol indices). */
+  /**
+   * Which of the batch's sets the series uses, and its merge plan (symbol indices): what the engine
+   * must plan from the put-in labels, which the batch lists in plan order or, `swapped`, the other way.
+   */
   set: number;
   plan: number[];
+  swapped?: boolean;
   samples: Array<{ value: number; timestamp: number; start: number; stale: boolean }>;
   metadata: [number, number, number];
   created: number;
@@ -91,6 +95,7 @@ const seriesBatchInput = fc
         set: fc.nat(),
         values: fc.tuple(symbolRef, symbolRef),
         dropSecond: fc.boolean(),
+        swapped: fc.boolean(),
         samples: fc.array(fc.record({ value, timestamp: millis, start: millis, stale: fc.boolean() }), { maxLength: 4 }),
         metadata: fc.tuple(fc.integer({ min: 0, max: 7 }), symbolRef, symbolRef),
         created: millis,
@@ -110,7 +115,10 @@ const seriesBatchInput = fc
     }),
   }));
 
-/** Fills a batch of `series` over `sets` in string ids; `rows` false leaves the sample columns empty. */
+/**
+ * Fills a batch of `series` over `sets` in string ids, after giving the engine the sets and every
+ * id's rank (name order is symbol order here).
+ */
 function fillBatch(engine: SymbolEngine, sets: LabelSet[], series: SeriesInput[], extra: ProtoWriter, extraStart: number[]): SeriesBatch {
   const pool = sets.flatMap((set) => set.pairs.map(idOf));
   const views = engine.labelSets(pool.length, sets.length);
@@ -121,6 +129,8 @@ function fillBatch(engine: SymbolEngine, sets: LabelSet[], series: SeriesInput[]
     at += set.pairs.length;
   });
   views.start[sets.length] = at;
+  engine.labelNames(SYMBOLS.length);
+  engine.rankNames(SYMBOLS.map((_, symbol) => idOf(symbol)));
   const maxLabelRefs = sets.reduce((n, set) => Math.max(n, set.pairs.length + 6), 0);
   const rows = series.reduce((n, s) => n + s.samples.length, 0);
   const exemplarIds = series.reduce((n, s) => n + (s.exemplar === undefined ? 0 : 2), 0);
@@ -128,9 +138,12 @@ function fillBatch(engine: SymbolEngine, sets: LabelSet[], series: SeriesInput[]
   let rowAt = 0;
   let exemplarAt = 0;
   series.forEach((s, i) => {
-    const [point, name, value, second, secondName, secondValue] = s.plan;
+    const [, name, value, second, secondName, secondValue] = s.plan;
     const hasSecond = second <= sets[s.set].pairs.length / 2;
-    batch.series.set([s.set, point, idOf(name), idOf(value), second, hasSecond ? idOf(secondName) : 0, hasSecond ? idOf(secondValue) : 0, s.metadata[0], idOf(s.metadata[1]), idOf(s.metadata[2])], SERIES_FIELDS * i);
+    const first = [idOf(name), idOf(value)];
+    const other = hasSecond ? [idOf(secondName), idOf(secondValue)] : [NO_SECOND_LABEL, 0];
+    const labels = hasSecond && s.swapped === true ? [...other, ...first] : [...first, ...other];
+    batch.series.set([s.set, ...labels, s.metadata[0], idOf(s.metadata[1]), idOf(s.metadata[2])], SERIES_FIELDS * i);
     batch.rowStart[i] = rowAt;
     for (const sample of s.samples) {
       batch.value[rowAt] = sample.value;
@@ -263,7 +276,32 @@ describe('series writer: wasm and js engines', () => {
       engine.idSymbols(SYMBOLS.length);
       expect(() => engine.writeSeries(batch, false)).toThrow(expect.objectContaining({ code: 'MALFORMED_SERIES' }));
       batch.series[0] = 0;
-      batch.series[8] = SYMBOLS.length; // help id
+      batch.series[TYPE_FIELD + 1] = SYMBOLS.length; // help id
+      expect(() => engine.writeSeries(batch, false)).toThrow(expect.objectContaining({ code: 'MALFORMED_SERIES' }));
+    }
+  });
+
+  it('refuse label names left unranked, ranked twice, or put in twice', () => {
+    const sets: LabelSet[] = [{ pairs: [2, 3], plan: [0, 1, 1, 2, 0, 0] }];
+    const one: SeriesInput = { set: 0, plan: [0, 1, 1, 2, 0, 0], samples: [], metadata: [0, 0, 0], created: 0, exemplar: undefined };
+    for (const engine of [wasm, js]) {
+      const { extra } = encodedExemplars([]);
+      const batch = fillBatch(engine, sets, [one], extra, [0, 0]);
+      // A listed name (the set's `c`, id of symbol 2) missing from the ranking.
+      expect(Array.from(engine.labelNames(SYMBOLS.length))).toEqual([idOf(2)]);
+      expect(() => engine.rankNames([idOf(1)])).toThrow(expect.objectContaining({ code: 'MALFORMED_SERIES' }));
+      engine.beginNumbering(SYMBOLS.length);
+      expect(() => engine.numberSeries(batch)).toThrow(expect.objectContaining({ code: 'MALFORMED_SERIES' }));
+      expect(() => engine.rankNames([idOf(2), idOf(2)])).toThrow(expect.objectContaining({ code: 'MALFORMED_SERIES' }));
+      // Ranked, but the series puts in a name without a rank, then one name twice.
+      engine.labelNames(SYMBOLS.length);
+      engine.rankNames([idOf(2), idOf(3)]);
+      engine.idSymbols(SYMBOLS.length);
+      expect(() => engine.writeSeries(batch, false)).toThrow(expect.objectContaining({ code: 'MALFORMED_SERIES' }));
+      engine.labelNames(SYMBOLS.length);
+      engine.rankNames([idOf(1), idOf(2)]);
+      expect(engine.writeSeries(batch, false).length).toBeGreaterThan(0);
+      batch.series.set([idOf(1), idOf(4)], 3);
       expect(() => engine.writeSeries(batch, false)).toThrow(expect.objectContaining({ code: 'MALFORMED_SERIES' }));
     }
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WasmSymbolEngine } from '../../src/engine/wasm.js';
-import { SERIES_FIELDS } from '../../src/engine/series-batch.js';
+import { NO_SECOND_LABEL, SERIES_FIELDS } from '../../src/engine/series-batch.js';
 import { describeEngineContract } from './contract.js';
 
 describeEngineContract('wasm');
@@ -39,9 +39,11 @@ describe('wasm engine: storage is kept across requests', () => {
         sets.start[i] = 2 * i;
       }
       sets.start[count] = 2 * count;
+      engine.labelNames(2);
+      engine.rankNames([0, 1]);
       const batch = engine.seriesBatch({ count, maxLabelRefs: 6, rows: count, extraBytes: 0, exemplarIds: 0 });
       for (let i = 0; i < count; i++) {
-        batch.series.set([i, 0, 0, 1, 2, 0, 0, 2, 0, 0], SERIES_FIELDS * i);
+        batch.series.set([i, 0, 1, NO_SECOND_LABEL, 0, 2, 0, 0], SERIES_FIELDS * i);
         batch.rowStart[i] = i;
         batch.value[i] = r + i;
         batch.timestamp[i] = 1_700_000_000_000 + i;
