@@ -15,7 +15,8 @@
  * workload the series index is ~120k slots, and most lookups are of new series, which probe to an
  * empty slot).
  *
- * Label sets and series use one each (label-sets.ts, series-table.ts).
+ * Label sets and series use one each (label-sets.ts, series-table.ts; the series table indexes only
+ * the series it cannot find through their label set, see there).
  */
 export class HashIndex {
   /** Per slot, entry + 1 (0 = empty) then the entry's hash; the slot count is a power of two. */
@@ -45,22 +46,45 @@ export class HashIndex {
     return this.slots[2 * slot + 1];
   }
 
+  /** Entries indexed. */
+  private count = 0;
+
   /**
-   * Adds `entry` (entries 0..entry are then indexed); doubles and re-inserts from `keys` and `hashes`
-   * when half full.
+   * Adds `entry`, whose key and hash are keys[entry] and hashes[entry]; doubles and re-inserts the
+   * indexed entries when half full. Entries need not be consecutive: the series table indexes only some.
    */
   add(entry: number, keys: Int32Array, hashes: Int32Array): void {
-    if (2 * (entry + 1) > this.mask + 1) {
-      this.slots = new Int32Array(2 * this.slots.length);
+    this.count++;
+    if (2 * this.count > this.mask + 1) {
+      const old = this.slots;
+      this.slots = new Int32Array(2 * old.length);
       this.mask = 2 * this.mask + 1;
-      this.rebuild(entry + 1, keys, hashes);
-    } else this.insert(entry, keys[entry], hashes[entry]);
+      for (let slot = 0; slot < old.length; slot += 2) if (old[slot] !== 0) this.insert(old[slot] - 1, keys[old[slot] - 1], old[slot + 1]);
+    }
+    this.insert(entry, keys[entry], hashes[entry]);
   }
 
-  /** Indexes entries [0, count) anew (after a truncation). */
-  rebuild(count: number, keys: Int32Array, hashes: Int32Array): void {
+  /** Forgets the entries from `limit` on (after a truncation). */
+  truncate(limit: number, keys: Int32Array): void {
+    if (limit === 0) {
+      this.clear();
+      return;
+    }
+    const old = this.slots.slice();
+    this.clear();
+    for (let slot = 0; slot < old.length; slot += 2) {
+      const entry = old[slot] - 1;
+      if (entry >= 0 && entry < limit) {
+        this.count++;
+        this.insert(entry, keys[entry], old[slot + 1]);
+      }
+    }
+  }
+
+  /** Forgets every entry; keeps the capacity. */
+  clear(): void {
     this.slots.fill(0);
-    for (let entry = 0; entry < count; entry++) this.insert(entry, keys[entry], hashes[entry]);
+    this.count = 0;
   }
 
   private insert(entry: number, key: number, hash: number): void {

@@ -39,6 +39,11 @@ export class LabelSets {
   bucketValues: Int32Array = new Int32Array(1024);
   /** Value id of `__name__` in each set, -1 when absent (a promoted attribute or external label can be named so). */
   metricNameValue: Int32Array = new Int32Array(1024);
+  /**
+   * Whether the set has a `__name__`, `le` or `quantile` label: only then can a series of another set
+   * have the same labels as one of it (see SeriesTable.series).
+   */
+  special: Uint8Array = new Uint8Array(1024);
   /** Whether any name or value of the set is over the byte limits: series of it take the slow check. */
   oversized: Uint8Array = new Uint8Array(1024);
   /** Per set, the insertion point of `__name__` (-1 = not computed) and of the last extra label name asked for (see insertionPoint). */
@@ -67,11 +72,13 @@ export class LabelSets {
     let bucketHash = 0;
     let bucketValues = 0;
     let nameValue = -1;
+    let special = 0;
     for (let i = 0; i < length; i += 2) {
       const mix = pairHash(ids[i], ids[i + 1]);
       hash = (hash + mix) | 0;
       if (ids[i] === METRIC_NAME_ID) nameValue = ids[i + 1];
       else if (isBucketLabel(ids[i])) {
+        special = 1;
         bucketHash = (bucketHash + mix) | 0;
         bucketValues += ids[i + 1];
       }
@@ -96,6 +103,7 @@ export class LabelSets {
     this.bucketHashes[set] = bucketHash;
     this.bucketValues[set] = bucketValues;
     this.metricNameValue[set] = nameValue;
+    this.special[set] = nameValue >= 0 ? 1 : special;
     this.oversized[set] = oversized;
     this.namePoint[set] = -1;
     this.extraName[set] = -1;
@@ -155,7 +163,7 @@ export class LabelSets {
   truncate(count: number): void {
     if (count >= this.size) return;
     this.size = count;
-    this.index.rebuild(count, this.hashes, this.hashes);
+    this.index.truncate(count, this.hashes);
   }
 
   clear(): void {
@@ -169,6 +177,7 @@ export class LabelSets {
     this.bucketValues = grow(this.bucketValues, needed);
     this.metricNameValue = grow(this.metricNameValue, needed);
     this.oversized = grow(this.oversized, needed);
+    this.special = grow(this.special, needed);
     this.namePoint = grow(this.namePoint, needed);
     this.extraName = grow(this.extraName, needed);
     this.extraPoint = grow(this.extraPoint, needed);
