@@ -68,6 +68,13 @@ export class SeriesTable implements SeriesSink {
    */
   private chainHead: Int32Array = new Int32Array(1024).fill(-1);
   private chainNext: Int32Array = new Int32Array(1024);
+  /**
+   * Per set, its chain's length and a 64-bit filter of its series (two words; see chainBit): a
+   * lookup whose bit is clear is of a new series and walks nothing. A histogram point's ~17 series
+   * share a set, and each new one walked the chain: ~60% of series() at 10k points.
+   */
+  private chainLength: Int32Array = new Int32Array(1024);
+  private chainBits: Int32Array = new Int32Array(2048);
   /** Per set, 1 once its series are in the index (its chain grew past MAX_CHAIN). */
   private setIndexed: Uint8Array = new Uint8Array(1024);
   /** Whether every series is in the index: once a set with `__name__`, `le` or `quantile` is used. */
@@ -107,6 +114,8 @@ export class SeriesTable implements SeriesSink {
 
   reset(): void {
     this.chainHead.fill(-1, 0, this.sets.size);
+    this.chainLength.fill(0, 0, this.sets.size);
+    this.chainBits.fill(0, 0, 2 * this.sets.size);
     this.setIndexed.fill(0, 0, this.sets.size);
     this.aliasing = false;
     this.size = 0;
@@ -159,10 +168,17 @@ export class SeriesTable implements SeriesSink {
   private truncateChains(series: number, sets: number): void {
     for (let set = 0; set < sets; set++) {
       let head = this.chainHead[set];
+      if (head < series) continue;
       while (head >= series) head = this.chainNext[head];
       this.chainHead[set] = head;
+      this.chainLength[set] = 0;
+      this.chainBits[2 * set] = 0;
+      this.chainBits[2 * set + 1] = 0;
+      for (let c = head; c >= 0; c = this.chainNext[c]) this.chain(set, c);
     }
     this.chainHead.fill(-1, sets, this.sets.size);
+    this.chainLength.fill(0, sets, this.sets.size);
+    this.chainBits.fill(0, 2 * sets, 2 * this.sets.size);
     this.setIndexed.fill(0, sets, this.sets.size);
   }
 
@@ -248,13 +264,15 @@ export class SeriesTable implements SeriesSink {
     // The translator's extra labels are `le` and `quantile`; another name could alias too.
     if (!this.aliasing && (this.sets.special[set] === 1 || (extraName !== NO_LABEL && !isBucketLabel(extraName)))) this.indexAll();
     let s = -1;
-    let chained = 0;
     if (this.aliasing || this.setIndexed[set] === 1) s = this.findIndexed(set, name, extraName, extraValue, kind);
     else {
-      for (let c = this.chainHead[set]; c >= 0; c = this.chainNext[c], chained++) {
-        if (this.nameOf[c] === name && this.extraNameOf[c] === extraName && this.extraValueOf[c] === extraValue && this.kindOf[c] === kind) {
-          s = c;
-          break;
+      const bit = chainBit(name, extraName, extraValue, kind);
+      if ((this.chainBits[2 * set + (bit >>> 5)] & (1 << (bit & 31))) !== 0) {
+        for (let c = this.chainHead[set]; c >= 0; c = this.chainNext[c]) {
+          if (this.nameOf[c] === name && this.extraNameOf[c] === extraName && this.extraValueOf[c] === extraValue && this.kindOf[c] === kind) {
+            s = c;
+            break;
+          }
         }
       }
     }
@@ -276,13 +294,21 @@ export class SeriesTable implements SeriesSink {
     this.metadataOf[s] = metadata;
     this.chainNext[s] = this.chainHead[set];
     this.chainHead[set] = s;
+    this.chain(set, s);
     this.size = s + 1;
     if (this.aliasing || this.setIndexed[set] === 1) this.indexSeries(s);
-    else if (chained >= MAX_CHAIN) {
+    else if (this.chainLength[set] > MAX_CHAIN) {
       this.setIndexed[set] = 1;
       for (let c = s; c >= 0; c = this.chainNext[c]) this.indexSeries(c);
     }
     return s;
+  }
+
+  /** Counts series `s` into its set's chain length and filter. */
+  private chain(set: number, s: number): void {
+    this.chainLength[set]++;
+    const bit = chainBit(this.nameOf[s], this.extraNameOf[s], this.extraValueOf[s], this.kindOf[s]);
+    this.chainBits[2 * set + (bit >>> 5)] |= 1 << (bit & 31);
   }
 
   /** The series of these labels and kind in the index, or -1. */
@@ -444,6 +470,8 @@ export class SeriesTable implements SeriesSink {
     const before = this.chainHead.length;
     this.chainHead = grow(this.chainHead, needed);
     this.chainHead.fill(-1, before);
+    this.chainLength = grow(this.chainLength, needed);
+    this.chainBits = grow(this.chainBits, 2 * needed);
     this.setIndexed = grow(this.setIndexed, needed);
   }
 
@@ -457,6 +485,11 @@ export class SeriesTable implements SeriesSink {
     this.keyOf = grow(this.keyOf, needed);
     this.kindOf = grow(this.kindOf, needed);
   }
+}
+
+/** A series' bit (0-63) in its set's chain filter: a mix of what tells series of one set apart. */
+function chainBit(name: number, extraName: number, extraValue: number, kind: number): number {
+  return (Math.imul(name ^ (kind << 24), 0x9e3779b1) ^ Math.imul(extraValue + 31 * extraName, 0x85ebca6b)) >>> 26;
 }
 
 /**

@@ -74,13 +74,14 @@ describe('browser bundle (esbuild, platform browser, no Node polyfills)', () => 
   it('prints its size and the WASM sizes (raw and gzip)', async () => {
     const rows = await browserSizes(bundle);
     console.log(formatSizes(rows));
-    // A budget, so that growth is a decision: 67.3 KiB gzipped with the sender, ~23 KiB of it the two
+    // A budget, so that growth is a decision: 68 KiB gzipped with the sender, ~23 KiB of it the two
     // embedded WASM modules as base64. Raised from 64 KiB when the engines took over numbering the
     // symbols, mapping string ids and caching each label set's bytes (~3 kB gzipped, half of it WASM),
-    // for ~25% less encode time (10k bench workload, wasm engine); then from 66 KiB when they took over
-    // planning where each series' `__name__` and `le` go (~1.5 kB gzipped, 0.5 of it WASM), for ~8%
-    // less encode time with the wasm engine.
-    expect(rows[0].gzip).toBeLessThan(68 * 1024);
+    // for ~25% less encode time (10k bench workload, wasm engine); then to 70 KiB when the engines took
+    // over planning where each series' `__name__` and `le` go (~1.5 kB, for ~8% less encode time with
+    // the wasm engine) and the series table found series through their label set's chain (~0.7 kB,
+    // for ~17% less add() time).
+    expect(rows[0].gzip).toBeLessThan(70 * 1024);
   });
 });
 
