@@ -2,7 +2,8 @@
  * MetricContext.pointSet takes a fast path (src/translate/point-label-sets.ts: context labels merged once
  * per resource/scope/metric, names ranked once) and falls back to the Map-based SeriesLabelBuilder path
  * only where attribute names collide after sanitizing. Property: for random resources, scopes, external
- * labels, options and point attributes, both paths give the same label set (same id in the table).
+ * labels, options and point attributes (some shared frozen objects, as the decoder's), both paths give
+ * the same label set (same id in the table).
  */
 
 import { describe, expect, it } from 'vitest';
@@ -34,7 +35,11 @@ describe('point label sets: fast path = general path', () => {
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
     const value = (): KeyValue['value'] =>
       rnd() < 0.2 ? { kind: 'int', value: BigInt(Math.floor(rnd() * 5)) } : rnd() < 0.1 ? { kind: 'bool', value: rnd() < 0.5 } : { kind: 'string', value: pick(VALUES) };
-    const attributes = (count: number): KeyValue[] => Array.from({ length: count }, () => ({ key: pick(KEYS), value: value() }) as KeyValue);
+    const fresh = (): KeyValue => ({ key: pick(KEYS), value: value() }) as KeyValue;
+    // The decoder hands out one frozen object per distinct attribute bytes, which pointSet remembers
+    // by identity: half the point attributes come from such a pool, kept across contexts.
+    const shared: KeyValue[] = Array.from({ length: 12 }, () => Object.freeze(fresh()));
+    const attributes = (count: number): KeyValue[] => Array.from({ length: count }, () => (rnd() < 0.5 ? pick(shared) : fresh()));
     let compared = 0;
     for (let round = 0; round < 3000; round++) {
       const externalLabels: Record<string, string> = Object.create(null);
