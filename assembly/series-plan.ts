@@ -26,7 +26,8 @@ let ranked: bool = false;
 
 /**
  * Lists the distinct label names of the label sets, first seen first, as string ids below `ids`;
- * returns how many, or -1 when a name is `ids` or above. Clears every rank and cached point.
+ * returns how many, -1 when a name is `ids` or above, -2 when memory cannot grow. Clears every rank
+ * and cached point.
  */
 export function labelNames(ids: u32): i32 {
   if (!ensureRegion(RANKS, <u64>ids << 2) || !ensureRegion(NAMES, (<u64>ids << 2) + 16)) return -2;

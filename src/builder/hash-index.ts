@@ -1,6 +1,6 @@
 /**
- * An open-addressing index (linear probing, at most half full) of entries 0, 1, 2, ... by a 32-bit
- * hash, probed from a 32-bit slot key. The owner keeps the keys and hashes and decides equality; the
+ * An open-addressing index (linear probing, at most half full) of entries (small non-negative
+ * integers, not necessarily all of 0, 1, 2, ...) by a 32-bit hash, probed from a 32-bit slot key. The owner keeps the keys and hashes and decides equality; the
  * index only finds candidates:
  *
  *   for (let slot = index.first(key); index.entry(slot) >= 0; slot = index.next(slot)) {
@@ -22,6 +22,8 @@ export class HashIndex {
   /** Per slot, entry + 1 (0 = empty) then the entry's hash; the slot count is a power of two. */
   private slots: Int32Array;
   private mask: number;
+  /** Entries indexed. */
+  private count = 0;
 
   constructor(capacity: number) {
     this.slots = new Int32Array(2 * capacity);
@@ -45,9 +47,6 @@ export class HashIndex {
   hashAt(slot: number): number {
     return this.slots[2 * slot + 1];
   }
-
-  /** Entries indexed. */
-  private count = 0;
 
   /**
    * Adds `entry`, whose key and hash are keys[entry] and hashes[entry]; doubles and re-inserts the

@@ -8,7 +8,7 @@ import type { SeriesPlanner } from './series-plan.js';
  * then its help and unit, then its exemplars' labels. Once a series of a label set has used all the
  * set's labels (none replaced by its `__name__` or extra label), later ones (a histogram's buckets) can
  * only add their own `__name__` and extra label, so only those are looked at. The order is the symbol order of the
- * request. The js engine's twin of assembly/numbering.ts: both must give the same order.
+ * request. The js engine's twin of assembly/request.ts numberSeries: both must give the same order.
  */
 export class SeriesNumbering {
   private used = new Uint8Array(0);
