@@ -252,12 +252,12 @@ export class SeriesTable implements SeriesSink {
    * Most lookups walk the set's chain and compare (name, extra label, kind), no hashing: series of
    * sets without `__name__`, `le` and `quantile` labels, with `le` or `quantile` as extra label, have
    * the same labels only if they have the same set, name and extra label. The index (a hash of the
-   * labels) is for the rest: once a set with such a label (or another extra label) is used, every
+   * labels) is for the rest. Once a set with such a label (or another extra label) is used, every
    * series goes into the index, as a series of it may have the labels of a series of another set (a
-   * point attribute `le` on a gauge named like a bucket); and a set whose
-   * chain grows past MAX_CHAIN (many metrics without attributes share one set) has its series
-   * indexed. At 100k points the index is ~8 MB and a probe into it a cache miss: walking the chains
-   * instead cut add() by ~13% there (~6% at 10k; measured without the limits checks and journal).
+   * point attribute `le` on a gauge named like a bucket). A set whose chain grows past MAX_CHAIN
+   * (many metrics without attributes share one set) has its series indexed. At 100k points the
+   * index is ~8 MB and a probe into it a cache miss: walking the chains instead cut add() by ~13%
+   * there (~6% at 10k; measured without the limits checks and journal).
    */
   private series(set: number, name: number, extraName: number, extraValue: number, kind: number, metadata: SeriesMetadata): number {
     if (set >= this.chainHead.length) this.growSetColumns(set + 1);
