@@ -1,3 +1,4 @@
+import { ByteSequenceCache } from '../protobuf/byte-sequence-cache.js';
 import { type ProtoReader, WireType } from '../protobuf/reader.js';
 import { decodeAttribute, keyValueStack } from './decode-protobuf-common.js';
 import { DecodeStack } from './decode-stack.js';
@@ -18,6 +19,19 @@ import type {
  */
 
 const exemplarStack = new DecodeStack<Exemplar>();
+
+/**
+ * Explicit bounds decoded so far in this request, by their packed bytes: a histogram metric's points
+ * nearly always share one bucket layout, so they share one frozen array instead of an array each, and
+ * the translator finds the layout unchanged by identity. Longer bounds are decoded every time.
+ */
+const boundsCache = new ByteSequenceCache<number[]>();
+const MAX_SHARED_BOUNDS_BYTES = 2048;
+
+/** Starts a new request: bounds cached from another buffer must not match. */
+export function beginBounds(): void {
+  boundsCache.begin();
+}
 const quantileStack = new DecodeStack<QuantileValue>();
 const numberStack = new DecodeStack<number>();
 
@@ -109,7 +123,9 @@ export function decodeHistogramDataPoint(reader: ProtoReader, end: number): Hist
         break;
       case (7 << 3) | WireType.LEN:
       case (7 << 3) | WireType.I64:
-        explicitBounds = readRepeatedDouble(reader, tag & 7, explicitBounds);
+        // A field in one packed piece (the usual form) may share its array; more pieces append to a copy.
+        if (explicitBounds === undefined && tag === ((7 << 3) | WireType.LEN)) explicitBounds = readSharedBounds(reader);
+        else explicitBounds = readRepeatedDouble(reader, tag & 7, explicitBounds !== undefined && Object.isFrozen(explicitBounds) ? explicitBounds.slice() : explicitBounds);
         break;
       case (8 << 3) | WireType.LEN:
         exemplarStack.push(decodeExemplar(reader, reader.lengthDelimitedEnd()));
@@ -381,14 +397,38 @@ function readRepeatedFixed64(reader: ProtoReader, wireType: number, existing: nu
 function readRepeatedDouble(reader: ProtoReader, wireType: number, existing: number[] | undefined): number[] {
   const mark = numberStack.mark();
   if (wireType === WireType.I64) numberStack.push(reader.double());
-  else {
-    const end = reader.lengthDelimitedEnd();
-    const view = reader.view;
-    let pos = reader.pos;
-    for (; pos + 8 <= end; pos += 8) numberStack.push(view.getFloat64(pos, true));
-    reader.pos = pos;
-    while (reader.pos < end) numberStack.push(reader.double());
-    reader.endOf(end, 'packed double');
-  }
+  else pushPackedDoubles(reader, reader.lengthDelimitedEnd());
   return numberStack.takeOnto(mark, existing);
+}
+
+/** A packed repeated double (the reader past its length) as a frozen array shared by equal bytes. */
+function readSharedBounds(reader: ProtoReader): number[] {
+  const end = reader.lengthDelimitedEnd();
+  const start = reader.pos;
+  if (end - start > MAX_SHARED_BOUNDS_BYTES) {
+    const mark = numberStack.mark();
+    pushPackedDoubles(reader, end);
+    return numberStack.take(mark);
+  }
+  const slot = boundsCache.slot(reader.view, reader.buf, start, end);
+  const cached = boundsCache.get(slot, reader.view, reader.buf, start, end);
+  if (cached !== undefined) {
+    reader.pos = end;
+    return cached;
+  }
+  const mark = numberStack.mark();
+  pushPackedDoubles(reader, end);
+  const bounds = Object.freeze(numberStack.take(mark)) as number[];
+  boundsCache.set(slot, start, end, bounds);
+  return bounds;
+}
+
+/** Pushes the doubles of a packed field ending at `end`; whole ones straight from the view (see readRepeatedFixed64). */
+function pushPackedDoubles(reader: ProtoReader, end: number): void {
+  const view = reader.view;
+  let pos = reader.pos;
+  for (; pos + 8 <= end; pos += 8) numberStack.push(view.getFloat64(pos, true));
+  reader.pos = pos;
+  while (reader.pos < end) numberStack.push(reader.double());
+  reader.endOf(end, 'packed double');
 }

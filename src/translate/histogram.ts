@@ -50,6 +50,8 @@ export function translateClassicHistogramPoints(context: MetricContext, points: 
  * which agrees with the Map behind it (0 and -0 are one key) except that NaN is looked up again.
  */
 function sameBounds(bounds: readonly number[], previous: readonly number[], count: number): boolean {
+  // The protobuf decoder shares one array between points with the same bounds bytes.
+  if (bounds === previous) return true;
   if (previous.length < count) return false;
   for (let i = 0; i < count; i++) if (bounds[i] !== previous[i]) return false;
   return true;

@@ -227,3 +227,45 @@ function lengthPrefix(length: number): number[] {
   bytes.push(length);
   return bytes;
 }
+
+describe('explicit bounds: points with the same bounds bytes share one frozen array', () => {
+  /** Minimal hand encoding (field numbers from metrics.proto), so a field can arrive in several pieces. */
+  const varint = (n: number): number[] => {
+    const out: number[] = [];
+    for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
+    out.push(n);
+    return out;
+  };
+  const len = (field: number, bytes: number[]): number[] => [...varint((field << 3) | 2), ...varint(bytes.length), ...bytes];
+  const doubles = (values: number[]): number[] => values.flatMap((v) => Array.from(new Uint8Array(new Float64Array([v]).buffer)));
+  const oneDouble = (field: number, value: number): number[] => [...varint((field << 3) | 1), ...doubles([value])];
+  /** A request of one histogram metric whose points are `points` (HistogramDataPoint bytes). */
+  const request = (points: number[][]): Uint8Array => {
+    const histogram = [...points.flatMap((point) => len(1, point)), 0x10, 2];
+    const metric = [...len(1, [...new TextEncoder().encode('h')]), ...len(9, histogram)];
+    return new Uint8Array(len(1, len(2, len(2, metric))));
+  };
+  const boundsOf = (bytes: Uint8Array): number[][] =>
+    decodeExportMetricsRequest(bytes).resourceMetrics[0].scopeMetrics[0].metrics.map((m) => m.data).flatMap((data) => (data.type === 'histogram' ? data.points.map((p) => p.explicitBounds) : []));
+
+  it('shares, freezes, and appends later pieces of the field to a copy', () => {
+    const bounds = boundsOf(
+      request([
+        len(7, doubles([1, 2])),
+        len(7, doubles([1, 2])),
+        // The same first piece, then a packed piece and an unpacked element: [1, 2, 5, 7].
+        [...len(7, doubles([1, 2])), ...len(7, doubles([5])), ...oneDouble(7, 7)],
+        len(7, doubles([1, 3])),
+      ]),
+    );
+    expect(bounds).toEqual([[1, 2], [1, 2], [1, 2, 5, 7], [1, 3]]);
+    expect(bounds[1]).toBe(bounds[0]);
+    expect(Object.isFrozen(bounds[0])).toBe(true);
+    expect(bounds[2]).not.toBe(bounds[0]);
+  });
+
+  it('does not share across requests', () => {
+    const point = [len(7, doubles([0.5, 1]))];
+    expect(boundsOf(request(point))[0]).not.toBe(boundsOf(request(point))[0]);
+  });
+});
