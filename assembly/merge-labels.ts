@@ -1,6 +1,6 @@
 // A series' labels from its label set, `__name__` and `le`/`quantile` put in place: the same steps as
-// src/engine/merge-labels.ts (which documents the plan), on string ids in WASM memory (numbering,
-// request.ts).
+// src/engine/merge-labels.ts (which documents the plan and who makes it), on string ids in WASM memory
+// (numbering, request.ts; the plan comes from series-plan.ts).
 
 /** A pair (8 bytes) at a time: a set has ~10-20 pairs, too few for memory.copy, which V8 calls out of line for. */
 // @ts-ignore: decorator

@@ -5,6 +5,10 @@
  * (series-numbering.ts); assembly/merge-labels.ts is the same steps for the wasm engine's. The series
  * writers follow the same plan over a set's encoded bytes (set-labels.ts).
  *
+ * Plans come from two places that must agree: the builder computes them by comparing label name
+ * strings (SeriesTable.planLabels, for build(), RW1 and its own lookups), and both engines from ranks
+ * of those names that the builder hands over once per request (series-plan.ts, assembly/series-plan.ts).
+ *
  * A plan is six numbers at `plan[at]`: first insertion point, name, value, then the second's; the
  * insertion point is the index of the set's first pair whose name sorts at or after the label's. A
  * second point above `pairCount` means there is no second label.
