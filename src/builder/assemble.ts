@@ -1,12 +1,11 @@
 import type { SymbolEngine } from '../engine/index.js';
-import { LABELS_FIELD, SERIES_FIELDS, type SeriesBatch, TYPE_FIELD } from '../engine/series-batch.js';
+import { SERIES_FIELDS, type SeriesBatch, TYPE_FIELD } from '../engine/series-batch.js';
 import { LimitError } from '../limits.js';
 import { WireType } from '../protobuf/reader.js';
 import { ProtoWriter } from '../protobuf/writer.js';
 import { type EncodeV2Options, encodeExemplar, encodeHistogramFields, writeSymbols } from '../rw/encode-v2.js';
 import type { Sample, TimeSeries } from '../rw/types.js';
 import { compareUtf8 } from '../rw/label-order.js';
-import type { SeriesMetadata } from '../translate/sink.js';
 import { LE_ID, METRIC_NAME_ID, QUANTILE_ID } from './label-sets.js';
 import type { SeriesRows } from './order-samples.js';
 import type { SeriesTable } from './series-table.js';
@@ -26,7 +25,10 @@ export class RequestAssembler {
   private labels: Int32Array = new Int32Array(64);
   /** Per string id: its symbol index, valid for the ids `symbolize` saw. */
   private symbolOf: Int32Array = new Int32Array(0);
-  /** Per listed series, SERIES_FIELDS numbers in string ids: set, put-in labels, type, help, unit (series-batch.ts). */
+  /**
+   * Per listed series, SERIES_FIELDS numbers in string ids: set, put-in labels, type, help, unit
+   * (series-batch.ts). The table's own column when every series is listed in order.
+   */
   private records: Uint32Array = new Uint32Array(0);
   /** Room for the most label refs one listed series has, plus 2 (numbering puts help and unit after them). */
   private maxLabelRefs = 0;
@@ -47,46 +49,8 @@ export class RequestAssembler {
     const table = this.table;
     const ids = table.strings;
     const sets = table.sets;
-    if (this.records.length < SERIES_FIELDS * series.length) this.records = new Uint32Array(SERIES_FIELDS * series.length);
-    const records = this.records;
-    this.exemplarIds = table.exemplars.length > 0 ? new Array(series.length) : [];
-    let lastMetadata: SeriesMetadata | undefined;
-    let type = 0;
-    let helpId = 0;
-    let unitId = 0;
-    const { setOf, nameOf, extraNameOf, extraValueOf, metadataOf } = table;
-    const withExemplars = table.exemplars.length > 0;
-    // Locals, not property loads per series: this loop runs once per series (~57k at 10k points).
-    const count = series.length;
-    for (let r = 0; r < count; r++) {
-      const s = series[r];
-      const at = SERIES_FIELDS * r;
-      records[at] = setOf[s];
-      records[at + LABELS_FIELD] = METRIC_NAME_ID;
-      records[at + LABELS_FIELD + 1] = nameOf[s];
-      // NO_LABEL (-1) stores as NO_SECOND_LABEL.
-      records[at + LABELS_FIELD + 2] = extraNameOf[s];
-      records[at + LABELS_FIELD + 3] = extraValueOf[s];
-      const metadata = metadataOf[s];
-      if (metadata !== lastMetadata) {
-        lastMetadata = metadata;
-        type = metadata.type;
-        helpId = ids.id(metadata.help);
-        unitId = ids.id(metadata.unit);
-      }
-      records[at + TYPE_FIELD] = type;
-      records[at + TYPE_FIELD + 1] = helpId;
-      records[at + TYPE_FIELD + 2] = unitId;
-      if (withExemplars) {
-        const from = rows.exemplarStart[s];
-        const to = rows.exemplarStart[s + 1];
-        if (to > from) {
-          const labelIds: number[][] = [];
-          for (let e = from; e < to; e++) labelIds.push(table.exemplars[e].labels.map((label) => ids.id(label)));
-          this.exemplarIds[r] = labelIds;
-        }
-      }
-    }
+    this.records = recordsOf(table, series, this.records);
+    this.exemplarIds = table.exemplars.length > 0 ? exemplarLabelIds(table, rows, series) : [];
     const emptyId = ids.id('');
     // Every id is known from here on (metadata, exemplar labels and "" may have added some).
     const idCount = ids.strings.length;
@@ -273,6 +237,44 @@ export class RequestAssembler {
     }
     return result;
   }
+}
+
+/**
+ * The records of the listed series: a view of the table's column when they are all its series in
+ * order (encoding the whole table), else copied into `spare` (or a larger array).
+ */
+function recordsOf(table: SeriesTable, series: ArrayLike<number>, spare: Uint32Array): Uint32Array {
+  const count = series.length;
+  if (count === table.size && (count === 0 || (series[0] === 0 && series[count - 1] === count - 1 && isIncreasing(series)))) {
+    return table.records.subarray(0, SERIES_FIELDS * count);
+  }
+  const records = spare.length >= SERIES_FIELDS * count && spare.buffer !== table.records.buffer ? spare : new Uint32Array(SERIES_FIELDS * count);
+  for (let r = 0; r < count; r++) {
+    const at = SERIES_FIELDS * series[r];
+    records.set(table.records.subarray(at, at + SERIES_FIELDS), SERIES_FIELDS * r);
+  }
+  return records;
+}
+
+function isIncreasing(series: ArrayLike<number>): boolean {
+  for (let r = 1; r < series.length; r++) if (series[r] <= series[r - 1]) return false;
+  return true;
+}
+
+/** Per listed series with exemplars, their label string ids (interned here). */
+function exemplarLabelIds(table: SeriesTable, rows: SeriesRows, series: ArrayLike<number>): Array<number[][] | undefined> {
+  const ids = table.strings;
+  const result: Array<number[][] | undefined> = new Array(series.length);
+  for (let r = 0; r < series.length; r++) {
+    const s = series[r];
+    const from = rows.exemplarStart[s];
+    const to = rows.exemplarStart[s + 1];
+    if (to === from) continue;
+    const labelIds: number[][] = [];
+    for (let e = from; e < to; e++) labelIds.push(table.exemplars[e].labels.map((label) => ids.id(label)));
+    result[r] = labelIds;
+  }
+  return result;
 }
 
 /** Series `s`'s samples as objects (build(), RW1). */

@@ -18,30 +18,44 @@ export function translateClassicHistogramPoints(context: MetricContext, points: 
   const bucketName = context.nameId(`${metricName}_bucket`);
   const le = context.nameId('le');
   const infinity = context.nameId('+Inf');
-  // The `le` ids of the last bounds seen: a metric's points nearly always share one bucket layout.
+  // The `le` ids of the last bounds seen, then `+Inf`: a metric's points nearly always share one bucket layout.
   let lastBounds: readonly number[] = [];
-  let leIds = new Int32Array(0);
+  let leIds = new Int32Array(1);
+  let values = new Float64Array(1);
   for (const point of points) {
     const stale = (point.flags & FLAG_NO_RECORDED_VALUE) !== 0;
-    const { startTimeMs, timeMs } = point;
+    const { startTimeMs, timeMs, explicitBounds: bounds } = point;
     const set = context.pointSet(point.attributes);
     if (point.sum !== undefined) {
       sink.sample(set, sumName, NO_LABEL, 0, metadata, timeMs, point.sum, startTimeMs, stale, undefined);
     }
     sink.sample(set, countName, NO_LABEL, 0, metadata, timeMs, point.count, startTimeMs, stale, undefined);
-    const bucketExemplars = assignExemplarsToBuckets(point.exemplars, point.explicitBounds);
-    const finite = Math.min(point.explicitBounds.length, point.bucketCounts.length);
-    if (!sameBounds(point.explicitBounds, lastBounds, finite)) {
-      lastBounds = point.explicitBounds;
-      if (leIds.length < lastBounds.length) leIds = new Int32Array(lastBounds.length);
-      for (let i = 0; i < lastBounds.length; i++) leIds[i] = sink.floatLabelId(lastBounds[i]);
+    const finite = Math.min(bounds.length, point.bucketCounts.length);
+    if (!sameBounds(bounds, lastBounds, finite)) {
+      lastBounds = bounds;
+      if (leIds.length <= bounds.length) leIds = new Int32Array(bounds.length + 1);
+      for (let i = 0; i < bounds.length; i++) leIds[i] = sink.floatLabelId(bounds[i]);
     }
+    if (values.length <= finite) values = new Float64Array(finite + 1);
     let cumulative = 0;
     for (let i = 0; i < finite; i++) {
       cumulative += point.bucketCounts[i];
-      sink.sample(set, bucketName, le, leIds[i], metadata, timeMs, cumulative, startTimeMs, stale, bucketExemplars[i]);
+      values[i] = cumulative;
     }
-    sink.sample(set, bucketName, le, infinity, metadata, timeMs, point.count, startTimeMs, stale, bucketExemplars[point.explicitBounds.length]);
+    if (point.exemplars.length === 0) {
+      // `+Inf` after the finite buckets; this point's own entry, as leIds[finite] may be a bound's.
+      const bound = leIds[finite];
+      leIds[finite] = infinity;
+      values[finite] = point.count;
+      sink.sampleRun(set, bucketName, le, leIds, values, finite + 1, metadata, timeMs, startTimeMs, stale);
+      leIds[finite] = bound;
+      continue;
+    }
+    const bucketExemplars = assignExemplarsToBuckets(point.exemplars, bounds);
+    for (let i = 0; i < finite; i++) {
+      sink.sample(set, bucketName, le, leIds[i], metadata, timeMs, values[i], startTimeMs, stale, bucketExemplars[i]);
+    }
+    sink.sample(set, bucketName, le, infinity, metadata, timeMs, point.count, startTimeMs, stale, bucketExemplars[bounds.length]);
   }
 }
 

@@ -66,6 +66,23 @@ export interface SeriesSink {
     stale: boolean,
     exemplars: readonly ExemplarOutput[] | undefined,
   ): void;
+  /**
+   * What `sample` does for each i < count, in order, without exemplars: series `set` plus `__name__` =
+   * `name` and `extraName` = extraValues[i], value values[i]. A histogram point's buckets (or a summary
+   * point's quantiles) in one call, so a run of new series is checked and stored once per run.
+   */
+  sampleRun(
+    set: number,
+    name: number,
+    extraName: number,
+    extraValues: Int32Array,
+    values: Float64Array,
+    count: number,
+    metadata: SeriesMetadata,
+    timestamp: number,
+    startTimestamp: number,
+    stale: boolean,
+  ): void;
   histogram(set: number, name: number, metadata: SeriesMetadata, histogram: Histogram, exemplars: readonly ExemplarOutput[] | undefined): void;
   /** A metric (with `points` data points) that was not translated, and why. */
   dropped(reason: DropReason, metricName: string, points: number, detail: string): void;

@@ -12,14 +12,23 @@ export function translateSummaryPoints(context: MetricContext, points: readonly 
   const countName = context.nameId(`${metricName}_count`);
   const name = context.nameId(metricName);
   const quantileLabel = context.nameId('quantile');
+  let quantileIds = new Int32Array(8);
+  let values = new Float64Array(8);
   for (const point of points) {
     const stale = (point.flags & FLAG_NO_RECORDED_VALUE) !== 0;
     const { startTimeMs, timeMs } = point;
     const set = context.pointSet(point.attributes);
     sink.sample(set, sumName, NO_LABEL, 0, metadata, timeMs, point.sum, startTimeMs, stale, undefined);
     sink.sample(set, countName, NO_LABEL, 0, metadata, timeMs, point.count, startTimeMs, stale, undefined);
-    for (const { quantile, value } of point.quantileValues) {
-      sink.sample(set, name, quantileLabel, sink.floatLabelId(quantile), metadata, timeMs, value, startTimeMs, stale, undefined);
+    const quantiles = point.quantileValues;
+    if (quantileIds.length < quantiles.length) {
+      quantileIds = new Int32Array(quantiles.length);
+      values = new Float64Array(quantiles.length);
     }
+    for (let q = 0; q < quantiles.length; q++) {
+      quantileIds[q] = sink.floatLabelId(quantiles[q].quantile);
+      values[q] = quantiles[q].value;
+    }
+    sink.sampleRun(set, name, quantileLabel, quantileIds, values, quantiles.length, metadata, timeMs, startTimeMs, stale);
   }
 }

@@ -5,12 +5,15 @@
  * and random series, labelIds equals a plain reference (a Map, then a UTF-8 sort), and two series with
  * equal labels are one series. The table finds most series through their set's chain and the rest
  * through its index (series-table.ts): the second property takes the chains past their length limit,
- * switches to the index part-way (a set with `le`) and rolls an add back.
+ * switches to the index part-way (a set with `le`) and rolls an add back. The third: a run of samples
+ * (sampleRun, a histogram point's buckets) leaves the table exactly as its samples one by one do,
+ * limits included.
  */
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SeriesTable } from '../../src/builder/series-table.js';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
 import { compareUtf8 } from '../../src/rw/label-order.js';
 import { MetricType } from '../../src/rw/types.js';
 import { NO_LABEL } from '../../src/translate/sink.js';
@@ -112,6 +115,57 @@ describe('series labels', () => {
         },
       ),
       { numRuns: 300, seed: 11 },
+    );
+  });
+
+  it('take a run of samples as they take its samples one by one, limits and all', () => {
+    const op = fc.record({
+      set: fc.nat(),
+      name: fc.integer({ min: 0, max: 11 }).map((i) => `m${i}`),
+      // `A` is no bucket label: the run then goes through series() per sample (and indexes everything).
+      extraName: fc.constantFrom('le', 'le', 'quantile', 'A'),
+      // Repeated values within a run are one series; up to 40 values take a chain past its limit.
+      values: fc.array(fc.constantFrom('1', '2', '2.5', '+Inf', 'x', 'a-long-value'), { minLength: 0, maxLength: 40 }),
+      asRun: fc.boolean(),
+    });
+    const limits = fc.record({
+      maxSeries: fc.integer({ min: 1, max: 400 }),
+      maxLabelsPerSeries: fc.integer({ min: 2, max: 6 }),
+      maxLabelValueBytes: fc.integer({ min: 5, max: 20 }),
+    });
+    const sets = fc.array(fc.uniqueArray(fc.tuple(fc.constantFrom('__name__', 'a', 'job', 'le', 'quantile', 'z'), fc.constantFrom('1', 'x')), { selector: ([name]) => name, maxLength: 4 }), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(sets, fc.array(op, { minLength: 1, maxLength: 40 }), limits, (labelSets, ops, limit) => {
+        const tables = [new SeriesTable({ ...DEFAULT_LIMITS, ...limit }), new SeriesTable({ ...DEFAULT_LIMITS, ...limit })];
+        const outcomes: string[][] = [[], []];
+        tables.forEach((table, t) => {
+          const setIds = labelSets.map((set) => table.labelSet([...set].sort((a, b) => compareUtf8(a[0], b[0])).flat()));
+          for (const [i, o] of ops.entries()) {
+            const set = setIds[o.set % setIds.length];
+            const name = table.stringId(o.name);
+            const extraName = table.stringId(o.extraName);
+            const extraValues = Int32Array.from(o.values, (value) => table.stringId(value));
+            const values = Float64Array.from(o.values, (_, v) => 10 * i + v);
+            const meta = { ...metadata, help: `op ${i % 3}` };
+            try {
+              if (t === 0 && o.asRun) table.sampleRun(set, name, extraName, extraValues, values, values.length, meta, i, 0, i % 5 === 0);
+              else for (let v = 0; v < values.length; v++) table.sample(set, name, extraName, extraValues[v], meta, i, values[v], 0, i % 5 === 0, undefined);
+              outcomes[t].push('ok');
+            } catch (error) {
+              outcomes[t].push(String(error));
+            }
+          }
+        });
+        const [run, single] = tables;
+        expect(outcomes[0]).toEqual(outcomes[1]);
+        expect(run.size).toBe(single.size);
+        const seriesOf = (table: SeriesTable) => Array.from({ length: table.size }, (_, s) => [table.labelIds(s, new Int32Array(0)).subarray(0, 2 * table.labelCount(s)).join(), table.metadataOf[s].help]);
+        expect(seriesOf(run)).toEqual(seriesOf(single));
+        expect(run.records.subarray(0, 8 * run.size)).toEqual(single.records.subarray(0, 8 * single.size));
+        const rows = (table: SeriesTable) => Array.from({ length: table.samples.length }, (_, r) => [table.samples.series[r], table.samples.timestamp[r], table.samples.value[r], table.samples.stale[r]]);
+        expect(rows(run)).toEqual(rows(single));
+      }),
+      { numRuns: 400, seed: 13 },
     );
   });
 });
