@@ -48,7 +48,8 @@ export interface Exemplar {
   spanId: string;
 }
 
-interface PointBase {
+/** The fields every kind of data point has. */
+export interface PointBase {
   attributes: KeyValue[];
   /** 0 when unset. */
   startTimeMs: number;

@@ -67,6 +67,15 @@ describe('as_int points become doubles rounded as Go float64(int64)', () => {
     if (data.type !== 'gauge') throw new Error('expected gauge');
     expect(data.points.map((p) => p.value)).toEqual([9007199254740992, -5]);
   });
+  it('in JSON: strings and numbers, short (no BigInt) and long, -0 as 0', () => {
+    const values = ['123', 123, '-123456789012345', '-0', -0, '9007199254740993', '18446744073709551615', '-9223372036854775808'];
+    const request = JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: values.map((asInt) => ({ asInt })) } }] }] }] });
+    const data = decodeExportMetricsRequestJson(request).resourceMetrics[0].scopeMetrics[0].metrics[0].data;
+    if (data.type !== 'gauge') throw new Error('expected gauge');
+    const decoded = data.points.map((p) => p.value);
+    expect(decoded).toEqual([123, 123, -123456789012345, 0, 0, 9007199254740992, 18446744073709551615, -9223372036854775808]);
+    expect(decoded.map((v) => Object.is(v, -0))).not.toContain(true);
+  });
 });
 
 describe('bad protobuf input raises OtlpDecodeError naming where', () => {
@@ -198,6 +207,35 @@ describe('bad JSON input raises OtlpDecodeError naming where', () => {
       expect.objectContaining({ code: 'wrong_type', path: `${at}.value.stringValue` }),
     );
     expect(() => decodeExportMetricsRequestJson(request([{ key: 'k', value: { stringValue: 'x' } }, 'kv']))).toThrowError(expect.objectContaining({ code: 'wrong_type', path: at }));
+  });
+  it('shares one frozen attribute per distinct string key and value within a request, and checks each string', () => {
+    const point = (attributes: unknown[]) => ({ asDouble: 1, attributes });
+    const request = (...points: unknown[]) =>
+      JSON.stringify({ resourceMetrics: [{ resource: { attributes: [{ key: 'k', value: { stringValue: 'x' } }] }, scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: points } }] }] }] });
+    const kx = { key: 'k', value: { stringValue: 'x' } };
+    const text = request(point([kx, { key: 'j', value: { stringValue: 'x' } }]), point([{ key: 'k', value: { string_value: 'x' } }, { key: 'k', value: { stringValue: 'y' } }]));
+    const decoded = decodeExportMetricsRequestJson(text);
+    const data = decoded.resourceMetrics[0].scopeMetrics[0].metrics[0].data;
+    if (data.type !== 'gauge') throw new Error('expected gauge');
+    const [first, second] = data.points.map((p) => p.attributes);
+    // The resource's k=x, the first point's and the second's (snake_case) are one object.
+    expect(first[0]).toBe(decoded.resourceMetrics[0].resource.attributes[0]);
+    expect(second[0]).toBe(first[0]);
+    expect(Object.isFrozen(first[0]) && Object.isFrozen(first[0].value)).toBe(true);
+    expect(first[1]).not.toBe(first[0]);
+    expect(second[1]).toEqual({ key: 'k', value: { kind: 'string', value: 'y' } });
+    // Nothing is shared across requests.
+    const again = decodeExportMetricsRequestJson(text).resourceMetrics[0].resource.attributes[0];
+    expect(again).toEqual(first[0]);
+    expect(again).not.toBe(first[0]);
+    // A known key with a new value, and a new key, are still checked for lone surrogates.
+    const at = 'resourceMetrics[0].scopeMetrics[0].metrics[0].gauge.dataPoints[1].attributes[0]';
+    expect(() => decodeExportMetricsRequestJson(request(point([kx]), point([{ key: 'k', value: { stringValue: '\ud800' } }])))).toThrowError(
+      expect.objectContaining({ code: 'invalid_utf8', path: `${at}.value.stringValue` }),
+    );
+    expect(() => decodeExportMetricsRequestJson(request(point([kx]), point([{ key: '\udc00', value: { stringValue: 'x' } }])))).toThrowError(
+      expect.objectContaining({ code: 'invalid_utf8', path: `${at}.key` }),
+    );
   });
   it('names the element of a number list that is wrong', () => {
     const request = JSON.stringify({
