@@ -36,7 +36,9 @@ export class RequestAssembler {
   private exemplarIds: Array<number[][] | undefined> = [];
   /** Histogram and exemplar fields of one batch. */
   private readonly extraWriter = new ProtoWriter(4096);
+  /** Per series of one batch: where its extra bytes and its sample rows start (scratch). */
   private extraStart: Uint32Array = new Uint32Array(0);
+  private rowStart: Uint32Array = new Uint32Array(0);
 
   constructor(
     private readonly table: SeriesTable,
@@ -44,12 +46,15 @@ export class RequestAssembler {
     private readonly maxSymbols: number,
   ) {}
 
-  /** Interns every string `series` use in the engine, from an empty table. */
-  symbolize(rows: SeriesRows, series: ArrayLike<number>): void {
+  /**
+   * Interns every string `series` use in the engine, from an empty table. `everySeries`: the list is
+   * 0 .. size - 1, the table's own order.
+   */
+  symbolize(rows: SeriesRows, series: ArrayLike<number>, everySeries = false): void {
     const table = this.table;
     const ids = table.strings;
     const sets = table.sets;
-    this.records = recordsOf(table, series, this.records);
+    this.records = everySeries ? table.records.subarray(0, SERIES_FIELDS * table.size) : recordsOf(table, series, this.records);
     this.exemplarIds = table.exemplars.length > 0 ? exemplarLabelIds(table, rows, series) : [];
     const emptyId = ids.id('');
     // Every id is known from here on (metadata, exemplar labels and "" may have added some).
@@ -139,47 +144,51 @@ export class RequestAssembler {
     const table = this.table;
     const samples = table.samples;
     const count = end - first;
-    let rowTotal = 0;
     const extra = this.extraWriter;
     extra.reset();
-    if (this.extraStart.length <= count) this.extraStart = new Uint32Array(2 * count + 1);
-    const extraStart = this.extraStart;
+    if (this.extraStart.length <= count) {
+      this.extraStart = new Uint32Array(2 * count + 1);
+      this.rowStart = new Uint32Array(2 * count + 1);
+    }
+    const { extraStart, rowStart } = this;
     const { sampleStart, histogramStart, exemplarStart } = rows;
-    // The series' sample rows are one run when the series are consecutive (rows are grouped in series order).
+    // The series' sample rows are one run when the series are consecutive (rows are grouped in series
+    // order); either way series i's rows are [rowStart[i], rowStart[i + 1]) of the batch.
     let consecutive = true;
+    let rowAt = 0;
     for (let r = first; r < end; r++) {
       const s = series[r];
       if (r > first && s !== series[r - 1] + 1) consecutive = false;
-      rowTotal += sampleStart[s + 1] - sampleStart[s];
+      rowStart[r - first] = rowAt;
+      rowAt += sampleStart[s + 1] - sampleStart[s];
       extraStart[r - first] = extra.pos;
       if (histogramStart[s + 1] > histogramStart[s] || exemplarStart[s + 1] > exemplarStart[s]) this.encodeExtra(rows, s, r);
     }
+    rowStart[count] = rowAt;
     extraStart[count] = extra.pos;
-    const batch = this.batchOf(first, end, rowTotal, extra.pos, false);
+    const batch = this.batchOf(first, end, rowAt, extra.pos, false);
     batch.extraBytes.set(extra.buf.subarray(0, extra.pos));
     batch.extraStart.set(extraStart.subarray(0, count + 1));
-    const rowStart = batch.rowStart;
+    batch.rowStart.set(rowStart.subarray(0, count + 1));
     if (consecutive && count > 0) {
       const from = sampleStart[series[first]];
-      const to = from + rowTotal;
+      const to = from + rowAt;
       batch.value.set(samples.value.subarray(from, to));
       batch.timestamp.set(samples.timestamp.subarray(from, to));
       batch.startTimestamp.set(samples.startTimestamp.subarray(from, to));
       batch.stale.set(samples.stale.subarray(from, to));
     }
-    let rowAt = 0;
+    if (consecutive && !withCreated) return this.engine.writeSeries(batch, false);
     for (let i = 0; i < count; i++) {
       const s = series[first + i];
-      rowStart[i] = rowAt;
       const rowFrom = sampleStart[s];
       const rowTo = sampleStart[s + 1];
-      if (consecutive) rowAt += rowTo - rowFrom;
-      else {
-        for (let row = rowFrom; row < rowTo; row++, rowAt++) {
-          batch.value[rowAt] = samples.value[row];
-          batch.timestamp[rowAt] = samples.timestamp[row];
-          batch.startTimestamp[rowAt] = samples.startTimestamp[row];
-          batch.stale[rowAt] = samples.stale[row];
+      if (!consecutive) {
+        for (let row = rowFrom, at = rowStart[i]; row < rowTo; row++, at++) {
+          batch.value[at] = samples.value[row];
+          batch.timestamp[at] = samples.timestamp[row];
+          batch.startTimestamp[at] = samples.startTimestamp[row];
+          batch.stale[at] = samples.stale[row];
         }
       }
       if (withCreated) {
@@ -187,7 +196,6 @@ export class RequestAssembler {
         batch.created[i] = rowTo > rowFrom ? samples.startTimestamp[rowFrom] : rows.histogramStart[s + 1] > histogramFrom ? table.histograms[histogramFrom].startTimestamp : 0;
       }
     }
-    rowStart[count] = rowAt;
     return this.engine.writeSeries(batch, withCreated);
   }
 
@@ -239,26 +247,15 @@ export class RequestAssembler {
   }
 }
 
-/**
- * The records of the listed series: a view of the table's column when they are all its series in
- * order (encoding the whole table), else copied into `spare` (or a larger array).
- */
+/** The records of the listed series, copied into `spare` (or a larger array). */
 function recordsOf(table: SeriesTable, series: ArrayLike<number>, spare: Uint32Array): Uint32Array {
   const count = series.length;
-  if (count === table.size && (count === 0 || (series[0] === 0 && series[count - 1] === count - 1 && isIncreasing(series)))) {
-    return table.records.subarray(0, SERIES_FIELDS * count);
-  }
   const records = spare.length >= SERIES_FIELDS * count && spare.buffer !== table.records.buffer ? spare : new Uint32Array(SERIES_FIELDS * count);
   for (let r = 0; r < count; r++) {
     const at = SERIES_FIELDS * series[r];
     records.set(table.records.subarray(at, at + SERIES_FIELDS), SERIES_FIELDS * r);
   }
   return records;
-}
-
-function isIncreasing(series: ArrayLike<number>): boolean {
-  for (let r = 1; r < series.length; r++) if (series[r] <= series[r - 1]) return false;
-  return true;
 }
 
 /** Per listed series with exemplars, their label string ids (interned here). */

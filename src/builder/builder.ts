@@ -309,7 +309,7 @@ export class V2WriteRequestBuilder {
   private symbolizeAll(): SeriesRows {
     const rows = this.prepare();
     if (!this.symbolized) {
-      this.assembler.symbolize(rows, this.allSeries());
+      this.assembler.symbolize(rows, this.allSeries(), true);
       this.symbolized = true;
     }
     return rows;

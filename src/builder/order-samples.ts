@@ -33,9 +33,12 @@ export function orderSeriesRows(table: SeriesTable, spare: SampleColumns): { row
     const cursor = sampleStart.slice(0, table.size);
     for (let row = 0; row < sampleCount; row++) ordered.copyRow(source, row, cursor[source.series[row]]++);
   }
-  // Order and deduplicate each series in place, compacting towards the front.
+  // Order and deduplicate each series in place, compacting towards the front; nothing to do when no
+  // series has two rows (one add of points with distinct labels: the loop was ~2% of end to end).
   let kept = 0;
-  for (let s = 0; s < table.size; s++) {
+  const single = atMostOneRowEach(sampleStart, table.size);
+  if (single) kept = sampleCount;
+  for (let s = single ? table.size : 0; s < table.size; s++) {
     const from = sampleStart[s];
     const to = sampleStart[s + 1];
     sampleStart[s] = kept;
@@ -58,6 +61,11 @@ export function orderSeriesRows(table: SeriesTable, spare: SampleColumns): { row
   const histogramStart = orderHistograms(table);
   const exemplarStart = groupRows(table.size, table.exemplarSeries, table.exemplars);
   return { rows: { sampleStart, histogramStart, exemplarStart }, spare: previous };
+}
+
+function atMostOneRowEach(start: Int32Array, size: number): boolean {
+  for (let s = 0; s < size; s++) if (start[s + 1] - start[s] > 1) return false;
+  return true;
 }
 
 /** Whether rows are already grouped by series in series order (the series column never decreases). */
