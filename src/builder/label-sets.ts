@@ -56,6 +56,8 @@ export class LabelSets {
     private readonly strings: StringIds,
     /** Whether the string of an id is over the label name (`name`) or value byte limit. */
     private readonly isOversized: (id: number, name: boolean) => boolean,
+    /** False when no string can be over the byte limits, so no set needs its strings checked. */
+    private readonly couldBeOversized: () => boolean,
   ) {}
 
   /** Pairs in set `set`. */
@@ -93,10 +95,11 @@ export class LabelSets {
     const from = this.start[set];
     if (from + length > this.pool.length) this.pool = grow(this.pool, from + length);
     let oversized = 0;
+    const check = this.couldBeOversized();
     for (let p = 0; p < length; p += 2) {
       this.pool[from + p] = ids[p];
       this.pool[from + p + 1] = ids[p + 1];
-      if (this.isOversized(ids[p], true) || this.isOversized(ids[p + 1], false)) oversized = 1;
+      if (check && (this.isOversized(ids[p], true) || this.isOversized(ids[p + 1], false))) oversized = 1;
     }
     this.start[set + 1] = from + length;
     this.hashes[set] = hash;

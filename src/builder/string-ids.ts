@@ -7,6 +7,8 @@
 export class StringIds {
   private readonly ids = new Map<string, number>();
   readonly strings: string[] = [];
+  /** The most UTF-16 code units of a string here: none is over 3x as many UTF-8 bytes. */
+  longest = 0;
 
   id(value: string): number {
     let id = this.ids.get(value);
@@ -14,6 +16,7 @@ export class StringIds {
       id = this.strings.length;
       this.ids.set(value, id);
       this.strings.push(value);
+      if (value.length > this.longest) this.longest = value.length;
     }
     return id;
   }
@@ -21,5 +24,6 @@ export class StringIds {
   clear(): void {
     this.ids.clear();
     this.strings.length = 0;
+    this.longest = 0;
   }
 }

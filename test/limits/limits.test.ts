@@ -103,6 +103,20 @@ describe.each(ENGINES)('limits on V2WriteRequestBuilder (%s engine)', (engine) =
     expectRolledBack(builder, before);
   });
 
+  it('byte limits hold for a long string that arrives after sets of short ones, in one request and later', () => {
+    // Strings up to a third of the smaller limit skip measuring (series-table.ts couldBeOversized).
+    const limits = { maxLabelNameBytes: 30, maxLabelValueBytes: 12 };
+    const short: Array<Record<string, string>> = [{ a: '1' }, { a: '2' }, { b: '1234' }];
+    // 4 characters, 12 bytes: at the limit, still fine.
+    expect(() => make(limits).add(encodeOtlp(gaugeRequest('g', [...short, { a: '€€€€' }])))).not.toThrow();
+    expectLimit(thrown(() => make(limits).add(encodeOtlp(gaugeRequest('g', [...short, { a: '€€€€x' }])))), 'maxLabelValueBytes', 12, 13);
+    expectLimit(thrown(() => make(limits).add(encodeOtlp(gaugeRequest('g', [...short, { ['n'.repeat(31)]: '1' }])))), 'maxLabelNameBytes', 30, 31);
+    const builder = make(limits).add(encodeOtlp(gaugeRequest('g', short)));
+    const before = builder.encode();
+    expectLimit(thrown(() => builder.add(encodeOtlp(gaugeRequest('g', [{ c: '1' }, { c: '€€€€x' }])))), 'maxLabelValueBytes', 12, 13);
+    expect(Buffer.from(builder.encode()).equals(Buffer.from(before))).toBe(true);
+  });
+
   it('maxRequestBytes: protobuf bytes and JSON text as UTF-8, before decoding', () => {
     expect(first.length).toBeLessThan(100);
     const builder = make({ maxRequestBytes: 100 }).add(first);
