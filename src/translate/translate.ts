@@ -91,12 +91,29 @@ export class Translator {
     }
   }
 
-  /** Sanitizes every attribute key of the metric up front, so a bad key drops the whole metric, not part of it. */
+  /**
+   * Sanitizes every attribute key of the metric up front, so a bad key drops the whole metric, not part
+   * of it. A metric's points mostly list the same keys in the same order: a key equal to the one at its
+   * place in the point before passed already (the lookups were ~5% of add()).
+   */
   private checkLabelNames(points: ReadonlyArray<{ attributes: readonly KeyValue[] }>): InvalidNameError | undefined {
+    const checked = this.checkedKeys;
+    checked.length = 0;
     return this.tryLabels(() => {
-      for (const point of points) for (const attribute of point.attributes) if (attribute.key !== '__name__') this.names.dataPoint(attribute.key);
+      for (const point of points) {
+        const attributes = point.attributes;
+        for (let a = 0; a < attributes.length; a++) {
+          const key = attributes[a].key;
+          if (key === checked[a]) continue;
+          if (key !== '__name__') this.names.dataPoint(key);
+          checked[a] = key;
+        }
+      }
     });
   }
+
+  /** checkLabelNames' keys of the point before, by place. */
+  private readonly checkedKeys: string[] = [];
 
   private translateMetric(metric: Metric, context: MetricContext): void {
     const { data } = metric;

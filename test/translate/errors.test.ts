@@ -87,6 +87,11 @@ describe('R51 what an error does', () => {
 
   it.each([
     ['a data-point attribute name invalid (2nd point)', gauge('m', [point({ double: 1 }), point({ double: 2, time: second, attributes: { '..': 'x' } })]), 'invalid_label_name'],
+    [
+      'a data-point attribute name invalid (2nd point, 2nd key, after the same 1st key)',
+      gauge('m', [point({ double: 1, attributes: { a: '1', b: '2' } }), point({ double: 2, time: second, attributes: { a: '1', '..': 'x' } })]),
+      'invalid_label_name',
+    ],
     ['an exemplar without value (2nd point)', sum('m', [point({ double: 1 }), point({ double: 2, time: second, exemplars: [exemplar({ time: T0 })] })]), 'invalid_exemplar'],
     [
       'exponential scale < -4 (2nd point)',
