@@ -57,7 +57,8 @@ export class RequestAssembler {
     this.records = everySeries ? table.records.subarray(0, SERIES_FIELDS * table.size) : recordsOf(table, series, this.records);
     this.exemplarIds = table.exemplars.length > 0 ? exemplarLabelIds(table, rows, series) : [];
     const emptyId = ids.id('');
-    // Every id is known from here on (metadata, exemplar labels and "" may have added some).
+    // Every id is known from here on (exemplar labels and "" may have added some; the table interned
+    // help and unit as it made the series).
     const idCount = ids.strings.length;
     const engine = this.engine;
     const setCount = sets.size;
