@@ -54,7 +54,7 @@ export class RequestAssembler {
     const table = this.table;
     const ids = table.strings;
     const sets = table.sets;
-    this.records = everySeries ? table.records.subarray(0, SERIES_FIELDS * table.size) : recordsOf(table, series, this.records);
+    this.records = everySeries ? new Uint32Array(table.records.buffer, table.records.byteOffset, SERIES_FIELDS * table.size) : recordsOf(table, series, this.records);
     this.exemplarIds = table.exemplars.length > 0 ? exemplarLabelIds(table, rows, series) : [];
     const emptyId = ids.id('');
     // Every id is known from here on (exemplar labels and "" may have added some; the table interned

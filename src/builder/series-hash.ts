@@ -25,11 +25,11 @@ export class SeriesHasher {
 
   hash(s: number): number {
     const table = this.table;
-    const set = table.setOf[s];
+    const set = table.setOf(s);
     let sum = this.setSum(set);
-    sum = this.put(sum, set, METRIC_NAME_ID, table.nameOf[s]);
-    const extraName = table.extraNameOf[s];
-    if (extraName !== NO_LABEL) sum = this.put(sum, set, extraName, table.extraValueOf[s]);
+    sum = this.put(sum, set, METRIC_NAME_ID, table.nameOf(s));
+    const extraName = table.extraNameOf(s);
+    if (extraName !== NO_LABEL) sum = this.put(sum, set, extraName, table.extraValueOf(s));
     // The sum of mixes is spread well; one more mix so that `% shards` sees every bit.
     return pairHash(sum, 0) >>> 0;
   }

@@ -9,6 +9,11 @@ import { FIXED_NAMES, LabelSets, METRIC_NAME_ID, isBucketLabel, pairHash } from 
 import { StringIds } from './string-ids.js';
 import { formatFloatPositional } from '../translate/format-float.js';
 
+/** Where a series' `__name__` value and extra label are in its record (series-batch.ts). */
+const NAME = LABELS_FIELD + 1;
+const EXTRA_NAME = LABELS_FIELD + 2;
+const EXTRA_VALUE = LABELS_FIELD + 3;
+
 /** Series kinds: RW2 series carry samples XOR histograms, so the same labels make two series. */
 const SAMPLES = 0;
 const HISTOGRAMS = 1;
@@ -55,10 +60,6 @@ export class SeriesTable implements SeriesSink {
   readonly strings = new StringIds();
   readonly sets: LabelSets;
   size = 0;
-  setOf: Int32Array = new Int32Array(1024);
-  nameOf: Int32Array = new Int32Array(1024);
-  extraNameOf: Int32Array = new Int32Array(1024);
-  extraValueOf: Int32Array = new Int32Array(1024);
   kindOf: Uint8Array = new Uint8Array(1024);
   /** Per indexed series, the hash of its labels and kind, and where its index probe starts (see `series`). */
   private hashOf: Int32Array = new Int32Array(1024);
@@ -84,11 +85,12 @@ export class SeriesTable implements SeriesSink {
   readonly metadataOf: SeriesMetadata[] = [];
   /**
    * Per series, its engine record (SERIES_FIELDS numbers, series-batch.ts): set, `__name__` and name,
-   * extra label (NO_LABEL stores as NO_SECOND_LABEL), type, help id, unit id. Written as series are
-   * made, so encoding all series hands the engine this column as it is: filling records in a loop at
-   * encode time was ~8% of end to end at 10k points.
+   * extra label, type, help id, unit id; viewed as unsigned, NO_LABEL reads as NO_SECOND_LABEL. Written
+   * as series are made, so encoding all series hands the engine this column as it is: filling records
+   * in a loop at encode time was ~8% of end to end at 10k points. It is also the table's only copy of a
+   * series' set, name and extra label (a chain walk reads one record line).
    */
-  records: Uint32Array = new Uint32Array(SERIES_FIELDS * 1024);
+  records: Int32Array = new Int32Array(SERIES_FIELDS * 1024);
   /** The help and unit ids of the last metadata recorded: a metric's series share one metadata object. */
   private recordedMetadata: SeriesMetadata | undefined;
   private recordedHelp = 0;
@@ -283,12 +285,31 @@ export class SeriesTable implements SeriesSink {
    * when `out` is short, and returns the array written; labelCount(s) says how many pairs.
    */
   labelIds(s: number, out: Int32Array): Int32Array {
-    return this.mergeLabels(this.setOf[s], this.nameOf[s], this.extraNameOf[s], this.extraValueOf[s], out);
+    const at = SERIES_FIELDS * s;
+    const records = this.records;
+    return this.mergeLabels(records[at], records[at + NAME], records[at + EXTRA_NAME], records[at + EXTRA_VALUE], out);
+  }
+
+  /** Series `s`'s label set, `__name__` value, extra label name (NO_LABEL: none) and value (string ids). */
+  setOf(s: number): number {
+    return this.records[SERIES_FIELDS * s];
+  }
+
+  nameOf(s: number): number {
+    return this.records[SERIES_FIELDS * s + NAME];
+  }
+
+  extraNameOf(s: number): number {
+    return this.records[SERIES_FIELDS * s + EXTRA_NAME];
+  }
+
+  extraValueOf(s: number): number {
+    return this.records[SERIES_FIELDS * s + EXTRA_VALUE];
   }
 
   /** Label count of series `s` (what labelIds writes / 2). */
   labelCount(s: number): number {
-    return this.countLabels(this.setOf[s], this.extraNameOf[s]);
+    return this.countLabels(this.setOf(s), this.records[SERIES_FIELDS * s + EXTRA_NAME]);
   }
 
   private addExemplars(series: number, exemplars: readonly ExemplarOutput[]): void {
@@ -335,8 +356,10 @@ export class SeriesTable implements SeriesSink {
   private findOnChain(set: number, name: number, extraName: number, extraValue: number, kind: number): number {
     const bit = chainBit(name, extraName, extraValue, kind);
     if ((this.chainBits[2 * set + (bit >>> 5)] & (1 << (bit & 31))) === 0) return -1;
+    const records = this.records;
     for (let c = this.chainHead[set]; c >= 0; c = this.chainNext[c]) {
-      if (this.nameOf[c] === name && this.extraNameOf[c] === extraName && this.extraValueOf[c] === extraValue && this.kindOf[c] === kind) return c;
+      const at = SERIES_FIELDS * c;
+      if (records[at + NAME] === name && records[at + EXTRA_NAME] === extraName && records[at + EXTRA_VALUE] === extraValue && this.kindOf[c] === kind) return c;
     }
     return -1;
   }
@@ -352,20 +375,16 @@ export class SeriesTable implements SeriesSink {
   /** Stores a new series and puts it on its set's chain (not into the index). */
   private addSeries(set: number, name: number, extraName: number, extraValue: number, kind: number, metadata: SeriesMetadata): number {
     const s = this.size;
-    if (s === this.setOf.length) this.growSeries(s + 1);
-    this.setOf[s] = set;
-    this.nameOf[s] = name;
-    this.extraNameOf[s] = extraName;
-    this.extraValueOf[s] = extraValue;
+    if (s === this.kindOf.length) this.growSeries(s + 1);
     this.kindOf[s] = kind;
     this.metadataOf[s] = metadata;
     const records = this.records;
     const at = SERIES_FIELDS * s;
     records[at] = set;
     records[at + LABELS_FIELD] = METRIC_NAME_ID;
-    records[at + LABELS_FIELD + 1] = name;
-    records[at + LABELS_FIELD + 2] = extraName;
-    records[at + LABELS_FIELD + 3] = extraValue;
+    records[at + NAME] = name;
+    records[at + EXTRA_NAME] = extraName;
+    records[at + EXTRA_VALUE] = extraValue;
     this.recordMetadata(s, metadata);
     this.chainNext[s] = this.chainHead[set];
     this.chainHead[set] = s;
@@ -390,7 +409,8 @@ export class SeriesTable implements SeriesSink {
   /** Counts series `s` into its set's chain length and filter. */
   private chain(set: number, s: number): void {
     this.chainLength[set]++;
-    const bit = chainBit(this.nameOf[s], this.extraNameOf[s], this.extraValueOf[s], this.kindOf[s]);
+    const at = SERIES_FIELDS * s;
+    const bit = chainBit(this.records[at + NAME], this.records[at + EXTRA_NAME], this.records[at + EXTRA_VALUE], this.kindOf[s]);
     this.chainBits[2 * set + (bit >>> 5)] |= 1 << (bit & 31);
   }
 
@@ -407,7 +427,9 @@ export class SeriesTable implements SeriesSink {
 
   /** Puts series `s` into the index. */
   private indexSeries(s: number): void {
-    this.hashOf[s] = this.labelsHash(this.setOf[s], this.nameOf[s], this.extraNameOf[s], this.extraValueOf[s], this.kindOf[s]);
+    const at = SERIES_FIELDS * s;
+    const records = this.records;
+    this.hashOf[s] = this.labelsHash(records[at], records[at + NAME], records[at + EXTRA_NAME], records[at + EXTRA_VALUE], this.kindOf[s]);
     this.keyOf[s] = this.lastKey;
     this.index.add(s, this.keyOf, this.hashOf);
   }
@@ -415,7 +437,7 @@ export class SeriesTable implements SeriesSink {
   /** Puts every series not yet indexed into the index, from now on the only way series are found. */
   private indexAll(): void {
     this.aliasing = true;
-    for (let s = 0; s < this.size; s++) if (this.setIndexed[this.setOf[s]] === 0) this.indexSeries(s);
+    for (let s = 0; s < this.size; s++) if (this.setIndexed[this.setOf(s)] === 0) this.indexSeries(s);
   }
 
   /** Probe key of the last labelsHash call (see probeKey). */
@@ -464,7 +486,9 @@ export class SeriesTable implements SeriesSink {
 
   private sameSeries(s: number, set: number, name: number, extraName: number, extraValue: number, kind: number): boolean {
     if (this.kindOf[s] !== kind) return false;
-    if (this.setOf[s] === set && this.nameOf[s] === name && this.extraNameOf[s] === extraName && (extraName === NO_LABEL || this.extraValueOf[s] === extraValue)) return true;
+    const at = SERIES_FIELDS * s;
+    const records = this.records;
+    if (records[at] === set && records[at + NAME] === name && records[at + EXTRA_NAME] === extraName && (extraName === NO_LABEL || records[at + EXTRA_VALUE] === extraValue)) return true;
     // Different parts can still make the same labels (a point attribute `le` on a gauge named like a bucket).
     this.scratchA = this.labelIds(s, this.scratchA);
     const length = 2 * this.labelCount(s);
@@ -570,10 +594,6 @@ export class SeriesTable implements SeriesSink {
 
   private growSeries(needed: number): void {
     this.chainNext = grow(this.chainNext, needed);
-    this.setOf = grow(this.setOf, needed);
-    this.nameOf = grow(this.nameOf, needed);
-    this.extraNameOf = grow(this.extraNameOf, needed);
-    this.extraValueOf = grow(this.extraValueOf, needed);
     this.hashOf = grow(this.hashOf, needed);
     this.keyOf = grow(this.keyOf, needed);
     this.kindOf = grow(this.kindOf, needed);
