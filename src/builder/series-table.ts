@@ -233,6 +233,7 @@ export class SeriesTable implements SeriesSink {
   }
 
   sampleRun(set: number, name: number, extraName: number, extraValues: Int32Array, values: Float64Array, count: number, metadata: SeriesMetadata, timestamp: number, startTimestamp: number, stale: boolean): void {
+    if (set >= this.chainHead.length) this.growSetColumns(set + 1);
     if (!this.runOnChain(set, name, extraName, extraValues, count)) {
       for (let i = 0; i < count; i++) this.sample(set, name, extraName, extraValues[i], metadata, timestamp, values[i], startTimestamp, stale, undefined);
       return;
@@ -255,7 +256,6 @@ export class SeriesTable implements SeriesSink {
    * which throws the exact error).
    */
   private runOnChain(set: number, name: number, extraName: number, extraValues: Int32Array, count: number): boolean {
-    if (set >= this.chainHead.length) this.growSetColumns(set + 1);
     if (this.aliasing || this.setIndexed[set] === 1 || this.sets.special[set] === 1 || !isBucketLabel(extraName)) return false;
     if (this.chainLength[set] + count > MAX_CHAIN) return false;
     const { maxSeries, maxLabelsPerSeries } = this.limits;
@@ -562,8 +562,8 @@ export class SeriesTable implements SeriesSink {
 
   /**
    * Whether any string may be over a byte limit: false while the longest is at most a third of the
-   * smaller limit (a UTF-16 code unit is at most 3 UTF-8 bytes), then no string needs measuring. Checking
-   * every pair of every new label set was ~40% of making a set.
+   * smaller limit (a UTF-16 code unit is at most 3 UTF-8 bytes), then no string needs measuring. Not
+   * checking every pair of every new label set cut add() at 10k points by 2-2.5 ms (p10, of ~22).
    */
   private couldBeOversized(): boolean {
     return 3 * this.strings.longest > Math.min(this.limits.maxLabelNameBytes, this.limits.maxLabelValueBytes);

@@ -32,6 +32,8 @@ export class TranslationError extends Otlp2PrwError {
  */
 export class Translator {
   private readonly names: LabelNameCache;
+  /** checkLabelNames' keys of the point before, by place. */
+  private readonly checkedKeys: string[] = [];
 
   constructor(private readonly options: ResolvedTranslationOptions) {
     this.names = new LabelNameCache({
@@ -111,9 +113,6 @@ export class Translator {
       }
     });
   }
-
-  /** checkLabelNames' keys of the point before, by place. */
-  private readonly checkedKeys: string[] = [];
 
   private translateMetric(metric: Metric, context: MetricContext): void {
     const { data } = metric;
