@@ -252,9 +252,12 @@ export class RequestAssembler {
 function recordsOf(table: SeriesTable, series: ArrayLike<number>, spare: Uint32Array): Uint32Array {
   const count = series.length;
   const records = spare.length >= SERIES_FIELDS * count && spare.buffer !== table.records.buffer ? spare : new Uint32Array(SERIES_FIELDS * count);
+  const source = table.records;
+  // Field by field: a subarray per series would be an allocation per series.
   for (let r = 0; r < count; r++) {
-    const at = SERIES_FIELDS * series[r];
-    records.set(table.records.subarray(at, at + SERIES_FIELDS), SERIES_FIELDS * r);
+    const from = SERIES_FIELDS * series[r];
+    const to = SERIES_FIELDS * r;
+    for (let f = 0; f < SERIES_FIELDS; f++) records[to + f] = source[from + f];
   }
   return records;
 }

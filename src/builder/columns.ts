@@ -5,7 +5,7 @@
  */
 
 /** `column` itself when it holds `needed` elements, else a copy at least twice as long. */
-export function grow<T extends Int32Array | Uint32Array | Float64Array | Uint8Array>(column: T, needed: number): T {
+export function grow<T extends Int32Array | Float64Array | Uint8Array>(column: T, needed: number): T {
   if (needed <= column.length) return column;
   const grown = new (column.constructor as new (length: number) => T)(capacityFor(column.length, needed));
   grown.set(column);

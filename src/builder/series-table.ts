@@ -309,7 +309,7 @@ export class SeriesTable implements SeriesSink {
 
   /** Label count of series `s` (what labelIds writes / 2). */
   labelCount(s: number): number {
-    return this.countLabels(this.setOf(s), this.records[SERIES_FIELDS * s + EXTRA_NAME]);
+    return this.countLabels(this.setOf(s), this.extraNameOf(s));
   }
 
   private addExemplars(series: number, exemplars: readonly ExemplarOutput[]): void {
