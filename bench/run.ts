@@ -26,6 +26,9 @@
  * - naive:               bench/naive-pipeline.ts, what a TS developer would write first: protobufjs decode,
  *                        translate with label objects, joined-label keys and a Map of symbols, protobufjs
  *                        encode of RW2, snappy-wasm. OTLP bytes -> snappy RW2 bytes, like e2e.
+ * - exporter/wasm:      what PrometheusRemoteWriteExporter does per export, on the same SDK ResourceMetrics as
+ *                        otel-sdk/serialize: per resource, reset(); addRequest(fromSdkResourceMetrics(rm));
+ *                        encodeSnappy() (no HTTP). SDK objects in, snappy RW2 out: the exporter's e2e.
  * - otel-sdk/serialize:  the OTel JS SDK's ProtobufMetricsSerializer.serializeRequest on the same data as SDK
  *                        ResourceMetrics (bench/sdk-resource-metrics.ts; one call per resource, summaries
  *                        left out as the SDK has none): what an application already pays per OTLP export.
@@ -48,6 +51,7 @@ import { Bench, type Task } from 'tinybench';
 import { type EngineKind, V2WriteRequestBuilder, readWriteRequest, snappyCompress } from '../dist/index.js';
 import { BENCHMARKS_FILE, SECTION_OWNERS, readSection } from './benchmarks-file.js';
 import { type ChartGroup, renderChart } from './chart.js';
+import { fromSdkResourceMetrics } from '../dist/otlp/from-sdk.js';
 import { countDataPoints } from './floor.js';
 import { NaivePipeline } from './naive-pipeline.js';
 import { type SdkWorkload, toSdkResourceMetrics } from './sdk-resource-metrics.js';
@@ -64,7 +68,7 @@ const CHART_FILE = fileURLToPath(new URL('../docs/benchmarks.svg', import.meta.u
  */
 const BENCH_LIMITS = { maxRequestBytes: Number.POSITIVE_INFINITY, maxSeries: Number.POSITIVE_INFINITY, maxSymbols: Number.POSITIVE_INFINITY };
 /** The rows compared in the summary and the chart, in that order. */
-const COMPARED = ['e2e/wasm', 'e2e/js', 'naive', 'otel-sdk/serialize', 'floor'];
+const COMPARED = ['e2e/wasm', 'e2e/js', 'naive', 'exporter/wasm', 'otel-sdk/serialize', 'floor'];
 
 interface Args {
   quick: boolean;
@@ -119,6 +123,8 @@ interface OutputSizes {
   /** OTLP protobuf the OTel SDK serializer writes for the workload (summaries left out). */
   sdkOtlpBytes: number;
   sdkPoints: number;
+  /** Snappy RW2 the exporter path (exporter/wasm) writes for the SDK resources, summed. */
+  exporterSnappy: number;
 }
 
 interface Row {
@@ -180,17 +186,23 @@ function naiveOutputs(workload: Workload): Pick<OutputSizes, 'naiveSeries' | 'na
   return { naiveSeries: readWriteRequest(snappy, { maxDecompressedBytes: Number.POSITIVE_INFINITY }).timeseries.length, naiveRaw: raw.length, naiveSnappy: snappy.length };
 }
 
-function sdkOutputs(workload: Workload): Pick<OutputSizes, 'sdkOtlpBytes' | 'sdkPoints'> {
+function sdkOutputs(workload: Workload): Pick<OutputSizes, 'sdkOtlpBytes' | 'sdkPoints' | 'exporterSnappy'> {
   const sdk = toSdkResourceMetrics(workload.otlpBytes);
   let bytes = 0;
   let points = 0;
+  let exporterSnappy = 0;
+  const builder = new V2WriteRequestBuilder({ limits: BENCH_LIMITS });
   for (const resourceMetrics of sdk.resourceMetrics) {
     const otlp = ProtobufMetricsSerializer.serializeRequest(resourceMetrics) ?? new Uint8Array(0);
     bytes += otlp.length;
     points += countDataPoints(otlp);
+    const direct = builder.reset().addRequest(fromSdkResourceMetrics(resourceMetrics)).encodeSnappy();
+    // The exporter's shortcut must give what the OTLP bytes the SDK would send give.
+    if (!equalBytes(direct, builder.reset().add(otlp).encodeSnappy())) console.warn(`!! ${workload.name}: exporter/wasm output differs from the SDK's OTLP bytes`);
+    exporterSnappy += direct.length;
   }
   if (points !== sdk.points) console.warn(`!! ${workload.name}: the SDK serializer wrote ${points} data points of ${sdk.points}`);
-  return { sdkOtlpBytes: bytes, sdkPoints: points };
+  return { sdkOtlpBytes: bytes, sdkPoints: points, exporterSnappy };
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -280,6 +292,15 @@ function addCases(bench: Bench, workload: Workload, outputs: OutputSizes, filter
 
   // The SDK's objects are built once, outside the clock: an application holds them anyway.
   let sdk: SdkWorkload | undefined;
+  add('exporter/wasm', outputs.sdkOtlpBytes, outputs.exporterSnappy, () => {
+    for (const resourceMetrics of sdk!.resourceMetrics) builder!.reset().addRequest(fromSdkResourceMetrics(resourceMetrics)).encodeSnappy();
+  }, () => {
+    sdk = toSdkResourceMetrics(bytes);
+    builder = new V2WriteRequestBuilder({ engine: 'wasm', limits: BENCH_LIMITS });
+  }, () => {
+    sdk = undefined;
+    builder = undefined;
+  }, outputs.sdkPoints);
   add('otel-sdk/serialize', outputs.sdkOtlpBytes, outputs.sdkOtlpBytes, () => {
     for (const resourceMetrics of sdk!.resourceMetrics) ProtobufMetricsSerializer.serializeRequest(resourceMetrics);
   }, () => {
@@ -409,13 +430,13 @@ function summaryTables(rows: Row[]): string {
     return a === undefined || b === undefined ? '' : `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×`;
   };
   const ratios = [
-    '| workload | naive ÷ e2e/wasm | naive ÷ e2e/js | e2e/wasm ÷ floor | e2e/js ÷ floor | e2e/wasm ÷ e2e/js | e2e/js ÷ OTel SDK serialize |',
+    '| workload | naive ÷ e2e/wasm | naive ÷ e2e/js | e2e/wasm ÷ floor | e2e/js ÷ floor | e2e/wasm ÷ e2e/js | exporter/wasm ÷ OTel SDK serialize |',
     '|---|--:|--:|--:|--:|--:|--:|',
   ];
   for (const [name, sizeMap] of bySize) {
     ratios.push(
       `| ${name} | ${ratio(sizeMap, 'naive', 'e2e/wasm')} | ${ratio(sizeMap, 'naive', 'e2e/js')} | ${ratio(sizeMap, 'e2e/wasm', 'floor')} | ` +
-        `${ratio(sizeMap, 'e2e/js', 'floor')} | ${ratio(sizeMap, 'e2e/wasm', 'e2e/js')} | ${ratio(sizeMap, 'e2e/js', 'otel-sdk/serialize')} |`,
+        `${ratio(sizeMap, 'e2e/js', 'floor')} | ${ratio(sizeMap, 'e2e/wasm', 'e2e/js')} | ${ratio(sizeMap, 'exporter/wasm', 'otel-sdk/serialize')} |`,
     );
   }
   return [rowsTable(compared), '', 'Ratios of ns per data point (above 1: the first is slower):', '', ratios.join('\n')].join('\n');
@@ -518,7 +539,7 @@ async function main(): Promise<void> {
     'the engine, build and write RW2 (cache dropped with an empty addRequest); `encode` = RW2 writer only',
     '(assembly cached); `snappy` = snappyCompress of the RW2 bytes. Times are medians of tinybench samples;',
     'rates are per OTLP input data point and per OTLP input byte (JSON bytes for the json row), whatever the',
-    'stage. Output: RW2 snappy for e2e, snappy and floor (ours), naive\'s own RW2 snappy for naive, OTLP protobuf',
+    'stage. Output: RW2 snappy for e2e, exporter, snappy and floor (ours), naive\'s own RW2 snappy for naive, OTLP protobuf',
     'for otel-sdk/serialize, RW2 uncompressed for assemble+encode and encode. "RSS after": process RSS when the case',
     'finished, its inputs and builder still alive.',
     '',
@@ -530,7 +551,9 @@ async function main(): Promise<void> {
     '(protobufjs decode -> straightforward translation -> protobufjs encode -> snappy-wasm), same input and a',
     'valid RW2 output of about the same series (see "Workloads"). `otel-sdk/serialize`: what the OTel JS SDK already',
     'pays per export to serialize the same data to OTLP protobuf (no summaries: the SDK has none; rates per point',
-    'it serializes, MB/s of the OTLP it writes). `floor`: an allocation-free walk of the OTLP bytes + snappy of our',
+    'it serializes, MB/s of the OTLP it writes). `exporter/wasm`: what our OTel SDK exporter does per export with',
+    'the same SDK objects (fromSdkResourceMetrics, addRequest, encodeSnappy per resource; no HTTP), rated like',
+    'otel-sdk/serialize. `floor`: an allocation-free walk of the OTLP bytes + snappy of our',
     'RW2 output, the least any converter does.',
     '',
     summaryTables(rows),

@@ -11,7 +11,6 @@ import { MAX_ANY_VALUE_DEPTH } from './decode-protobuf-common.js';
 import { OtlpDecodeError, OtlpErrorCode } from './errors.js';
 import type {
   AnyValue,
-  Exemplar,
   ExponentialBuckets,
   ExponentialHistogramDataPoint,
   ExportMetricsRequest,
@@ -69,6 +68,8 @@ class SdkReader {
   private metric = -1;
   private dataField = '';
   private point = -1;
+  /** Scalar point attributes by raw key, then by value (see pointAttributes). */
+  private readonly sharedAttributes = new Map<string, Map<unknown, KeyValue>>();
 
   resourceMetrics(rm: SdkResourceMetrics): ResourceMetrics {
     const resource = rm.resource;
@@ -150,23 +151,18 @@ class SdkReader {
     for (let p = 0; p < points.length; p++) {
       this.point = p;
       const point = points[p];
+      // Literals with the decoder's field order (decode-protobuf-points.ts), no spread of a shared
+      // base: every point of a kind gets one hidden class, as from the protobuf path.
       result[p] = {
-        ...this.pointBase(point),
+        attributes: this.pointAttributes(point.attributes),
+        startTimeMs: hrTimeToMillis(point.startTime),
+        timeMs: hrTimeToMillis(point.endTime),
+        flags: 0,
+        exemplars: [],
         value: asInt ? sfixed64(point.value) : point.value,
       };
     }
     return result;
-  }
-
-  /** What every point kind shares; the SDK has no flags and (2.x) no exemplars. */
-  private pointBase(point: DataPoint<unknown>) {
-    return {
-      attributes: this.attributes(point.attributes),
-      startTimeMs: hrTimeToMillis(point.startTime),
-      timeMs: hrTimeToMillis(point.endTime),
-      flags: 0,
-      exemplars: [] as Exemplar[],
-    };
   }
 
   private histogramPoints(points: DataPoint<Histogram>[]): HistogramDataPoint[] {
@@ -176,7 +172,11 @@ class SdkReader {
       const point = points[p];
       const histogram = point.value;
       result[p] = {
-        ...this.pointBase(point),
+        attributes: this.pointAttributes(point.attributes),
+        startTimeMs: hrTimeToMillis(point.startTime),
+        timeMs: hrTimeToMillis(point.endTime),
+        flags: 0,
+        exemplars: [],
         count: fixed64(histogram.count),
         sum: histogram.sum,
         bucketCounts: counts(histogram.buckets.counts, fixed64),
@@ -195,7 +195,11 @@ class SdkReader {
       const point = points[p];
       const histogram = point.value;
       result[p] = {
-        ...this.pointBase(point),
+        attributes: this.pointAttributes(point.attributes),
+        startTimeMs: hrTimeToMillis(point.startTime),
+        timeMs: hrTimeToMillis(point.endTime),
+        flags: 0,
+        exemplars: [],
         count: fixed64(histogram.count),
         sum: histogram.sum,
         scale: histogram.scale | 0,
@@ -207,6 +211,39 @@ class SdkReader {
         min: histogram.min,
         max: histogram.max,
       };
+    }
+    return result;
+  }
+
+  /**
+   * A data point's attributes, each scalar one shared and frozen per distinct key and value of this
+   * ResourceMetrics, as the protobuf decoder shares one per distinct bytes: the translator then finds
+   * an attribute's label by identity (PointLabelSets), and each key and string value is made
+   * well-formed once. Arrays, kvlists and bytes are converted per point (they hold mutable containers).
+   */
+  private pointAttributes(attributes: Record<string, unknown> | undefined): KeyValue[] {
+    const result: KeyValue[] = [];
+    if (!attributes) return result;
+    for (const key in attributes) {
+      if (!Object.hasOwn(attributes, key)) continue;
+      const value = attributes[key];
+      const kind = typeof value;
+      if (kind !== 'string' && kind !== 'number' && kind !== 'boolean') {
+        result.push({ key: utf8(key), value: this.anyValue(value, 0) });
+        continue;
+      }
+      let byValue = this.sharedAttributes.get(key);
+      if (byValue === undefined) {
+        byValue = new Map();
+        this.sharedAttributes.set(key, byValue);
+      }
+      // Map keys compare by SameValueZero: "1", 1 and true stay apart, and 0 and -0 (both int 0) meet.
+      let attribute = byValue.get(value);
+      if (attribute === undefined) {
+        attribute = Object.freeze({ key: utf8(key), value: Object.freeze(this.anyValue(value, 0)) });
+        byValue.set(value, attribute);
+      }
+      result.push(attribute);
     }
     return result;
   }

@@ -348,6 +348,43 @@ describe('hand-built ResourceMetrics: the wire conversions are mirrored exactly'
     expect(() => fromSdkResourceMetrics({ resource: { attributes: { cycle } }, scopeMetrics: [] } as unknown as ResourceMetrics)).toThrow(OtlpDecodeError);
   });
 
+  it('scalar point attributes are shared per key and value, frozen, and equal to the protobuf path', () => {
+    // Values that Map keys could confuse: "1" / 1 / true / 1.5, 0 and -0 (both int 0 on the wire), NaN,
+    // lone surrogates (made U+FFFD once, on first sight), and non-scalars that must stay per point.
+    const values: unknown[] = ['1', 1, true, 1.5, 0, -0, Number.NaN, 2 ** 63, 'a\uD800', ['x'], { k: 'v' }, new Uint8Array([1]), null];
+    const dataPoints = values.flatMap((v, i) => [
+      { attributes: { v, [`k\uDC00${i % 2}`]: 'same' }, startTime: [1, 0], endTime: [2, 0], value: i },
+      { attributes: { v, [`k\uDC00${i % 2}`]: 'same' }, startTime: [1, 0], endTime: [3, 0], value: i },
+    ]);
+    const metric = (name: string) => ({
+      descriptor: { name, description: '', unit: '', valueType: SdkValueType.DOUBLE },
+      dataPointType: SdkDataPointType.GAUGE,
+      aggregationTemporality: SdkAggregationTemporality.CUMULATIVE,
+      dataPoints,
+    });
+    const rm = { resource: { attributes: {} }, scopeMetrics: [{ scope: { name: 's' }, metrics: [metric('a'), metric('b')] }] } as unknown as ResourceMetrics;
+    expectSameAsProtobuf(rm);
+    const converted = fromSdkResourceMetrics(rm);
+    const [a, b] = converted.resourceMetrics[0].scopeMetrics[0].metrics.map((m) => (m.data as { points: { attributes: { key: string }[] }[] }).points);
+    for (let i = 0; i < values.length; i++) {
+      const scalar = i < 9;
+      const [first, second, other] = [a[2 * i], a[2 * i + 1], b[2 * i]].map((p) => p.attributes.find((kv) => kv.key === 'v'));
+      // Within one ResourceMetrics, across points and metrics: one frozen object per key and value.
+      expect(first === second && first === other).toBe(scalar);
+      expect(Object.isFrozen(first)).toBe(scalar);
+    }
+    // 0 and -0 are one attribute (int 0); "1", 1 and true are three.
+    expect(a[8].attributes[0]).toBe(a[10].attributes[0]);
+    expect(new Set([a[0], a[2], a[4]].map((p) => p.attributes[0])).size).toBe(3);
+    // The shared key with a lone surrogate is well-formed, like the protobuf path's.
+    expect(a[0].attributes[1].key).toBe('k\uFFFD0');
+    // Nothing is shared with another conversion.
+    expect(fromSdkResourceMetrics(rm).resourceMetrics[0].scopeMetrics[0].metrics[0]).not.toBe(converted.resourceMetrics[0].scopeMetrics[0].metrics[0]);
+    const again = (fromSdkResourceMetrics(rm).resourceMetrics[0].scopeMetrics[0].metrics[0].data as { points: { attributes: unknown[] }[] }).points[0].attributes[0];
+    expect(again).not.toBe(a[0].attributes[0]);
+    expect(again).toStrictEqual(a[0].attributes[0]);
+  });
+
   it('a string starting with U+FEFF keeps it on both paths', () => {
     const rm = { resource: { attributes: { a: '\uFEFFx' } }, scopeMetrics: [] } as unknown as ResourceMetrics;
     expect(viaProtobuf(rm).request).toStrictEqual(fromSdkResourceMetrics(rm));
