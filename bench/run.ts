@@ -22,6 +22,10 @@
  * - encode/<engine>:     encode() again with the assembly cached: only the RW2 protobuf writer (symbols
  *                        copied from the engine's arena). assemble ~= (assemble+encode) - encode.
  * - snappy:              snappyCompress() of the RW2 bytes (snappy-wasm).
+ * - encode-v1/wasm:      encodeV1Snappy() on a filled builder: the same series as RW1, for receivers that
+ *                        answer 415 to RW2 (its labels are spelled out: ~5x the bytes of RW2).
+ * - read:                readWriteRequest() of the e2e output (snappy RW2 -> objects, spec checks): what the
+ *                        bridge's embedded receiver does per request. Input rate: bytes of that body.
  * Peers, on the same input (issue C):
  * - naive:               bench/naive-pipeline.ts, what a TS developer would write first: protobufjs decode,
  *                        translate with label objects, joined-label keys and a Map of symbols, protobufjs
@@ -273,6 +277,16 @@ function addCases(bench: Bench, workload: Workload, outputs: OutputSizes, filter
       builder!.encode();
     }, release);
   }
+
+  // The RW1 fallback (receivers that answer 415 to RW2) and reading a request back (the bridge's
+  // embedded receiver does it per request).
+  add('encode-v1/wasm', bytes.length, outputs.rw1Snappy, () => builder!.encodeV1Snappy(), filled('wasm'), release);
+  let body: Uint8Array | undefined;
+  add('read', outputs.rw2Snappy, undefined, () => readWriteRequest(body!), () => {
+    body = new V2WriteRequestBuilder({ limits: BENCH_LIMITS }).add(bytes).encodeSnappy();
+  }, () => {
+    body = undefined;
+  });
 
   let encoded: Uint8Array | undefined;
   const encodeOnce = () => {
@@ -537,7 +551,9 @@ async function main(): Promise<void> {
     'Cases (see bench/run.ts): `e2e` = reset + add(OTLP protobuf) + encodeSnappy, the cost of one Remote-Write',
     'request; `decode+translate` = reset + add only; `assemble+encode` = order samples, intern every string in',
     'the engine, build and write RW2 (cache dropped with an empty addRequest); `encode` = RW2 writer only',
-    '(assembly cached); `snappy` = snappyCompress of the RW2 bytes. Times are medians of tinybench samples;',
+    '(assembly cached); `snappy` = snappyCompress of the RW2 bytes; `encode-v1` = the same series as snappy RW1',
+    '(encodeV1Snappy, the 415 fallback); `read` = readWriteRequest of the snappy RW2 body (what the embedded',
+    'receiver does). Times are medians of tinybench samples;',
     'rates are per OTLP input data point and per OTLP input byte (JSON bytes for the json row), whatever the',
     'stage. Output: RW2 snappy for e2e, exporter, snappy and floor (ours), naive\'s own RW2 snappy for naive, OTLP protobuf',
     'for otel-sdk/serialize, RW2 uncompressed for assemble+encode and encode. "RSS after": process RSS when the case',

@@ -279,7 +279,7 @@ function exemplarLabelIds(table: SeriesTable, rows: SeriesRows, series: ArrayLik
 }
 
 /** Series `s`'s samples as objects (build(), RW1). */
-export function samplesOf(table: SeriesTable, rows: SeriesRows, s: number): Sample[] {
+function samplesOf(table: SeriesTable, rows: SeriesRows, s: number): Sample[] {
   const samples = table.samples;
   const result: Sample[] = [];
   for (let row = rows.sampleStart[s]; row < rows.sampleStart[s + 1]; row++) {

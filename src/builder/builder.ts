@@ -4,18 +4,17 @@ import { decodeExportMetricsRequestJson, fromJsonObject } from '../otlp/decode-j
 import { forEachResourceMetrics } from '../otlp/decode-protobuf.js';
 import type { ExportMetricsRequest } from '../otlp/model.js';
 import { ProtoWriter } from '../protobuf/writer.js';
-import { type MetricMetadataV1, type TimeSeriesV1, encodeWriteRequestV1 } from '../rw/encode-v1.js';
 import type { EncodeV2Options } from '../rw/encode-v2.js';
 import { SnappyBlockWriter, snappyCompress } from '../rw/snappy.js';
-import type { Labels, WriteRequest } from '../rw/types.js';
+import type { WriteRequest } from '../rw/types.js';
 import { type TranslationOptions, resolveTranslationOptions } from '../translate/options.js';
-import type { FlatLabels } from '../translate/sink.js';
 import { Translator } from '../translate/translate.js';
-import { RequestAssembler, samplesOf } from './assemble.js';
+import { RequestAssembler } from './assemble.js';
 import { SampleColumns } from './columns.js';
 import { type SeriesRows, orderSeriesRows } from './order-samples.js';
 import { SeriesHasher } from './series-hash.js';
 import { type DropStats, SeriesTable } from './series-table.js';
+import { writeSeriesV1 } from './write-v1.js';
 
 /** encodeSnappy compresses once this much is written (rounded down to whole 64 KiB snappy blocks). */
 const SNAPPY_DRAIN_BYTES = 1024 * 1024;
@@ -333,29 +332,8 @@ export class V2WriteRequestBuilder {
 
   /** The RW1 request of `series`: a view of the writer, valid until it writes again. */
   private encodeV1Series(rows: SeriesRows, series: ArrayLike<number>): Uint8Array {
-    const table = this.series;
-    const strings = table.strings.strings;
-    const timeseries: TimeSeriesV1[] = [];
-    const metadata = new Map<string, MetricMetadataV1>();
-    let labels: Int32Array = new Int32Array(64);
-    for (let r = 0; r < series.length; r++) {
-      const s = series[r];
-      labels = table.labelIds(s, labels);
-      const pairs: Labels = [];
-      for (let i = 0; i < 2 * table.labelCount(s); i += 2) pairs.push({ name: strings[labels[i]], value: strings[labels[i + 1]] });
-      timeseries.push({
-        labels: pairs,
-        samples: samplesOf(table, rows, s),
-        histograms: table.histograms.slice(rows.histogramStart[s], rows.histogramStart[s + 1]),
-        exemplars: table.exemplars
-          .slice(rows.exemplarStart[s], rows.exemplarStart[s + 1])
-          .map((exemplar) => ({ labels: flatPairs(exemplar.labels), value: exemplar.value, timestamp: exemplar.timestamp })),
-      });
-      const { type, family, help, unit } = table.metadataOf[s];
-      metadata.set(family, { type, metricFamilyName: family, help, unit });
-    }
     this.writer.reset();
-    encodeWriteRequestV1(this.writer, timeseries, [...metadata.values()]);
+    writeSeriesV1(this.writer, this.series, rows, series);
     return this.writer.buf.subarray(0, this.writer.pos);
   }
 }
@@ -387,10 +365,4 @@ function countSeriesPoints(rows: SeriesRows, series: readonly number[]): { serie
     exemplars += rows.exemplarStart[s + 1] - rows.exemplarStart[s];
   }
   return { series: series.length, samples, histograms, exemplars };
-}
-
-function flatPairs(flat: FlatLabels): Labels {
-  const labels: Labels = [];
-  for (let i = 0; i < flat.length; i += 2) labels.push({ name: flat[i], value: flat[i + 1] });
-  return labels;
 }

@@ -5,6 +5,9 @@
  * widen the prefix. The buffer grows by doubling and is kept across `reset()` so steady-state encoding
  * allocates nothing but the final copy.
  */
+/** Up to this many bytes, raw() copies byte by byte instead of calling set(). */
+const SHORT_COPY_BYTES = 32;
+
 export class ProtoWriter {
   buf: Uint8Array;
   pos = 0;
@@ -141,9 +144,18 @@ export class ProtoWriter {
   }
 
   raw(value: Uint8Array): void {
-    this.ensure(value.length);
-    this.buf.set(value, this.pos);
-    this.pos += value.length;
+    const length = value.length;
+    this.ensure(length);
+    if (length > SHORT_COPY_BYTES) {
+      this.buf.set(value, this.pos);
+      this.pos += length;
+      return;
+    }
+    // Most strings RW1 writes are label names and values: a loop beats set()'s per-call cost there.
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < length; i++) buf[pos++] = value[i];
+    this.pos = pos;
   }
 
   /** Begins a length-delimited body; the tag must already be written. */

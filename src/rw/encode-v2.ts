@@ -205,13 +205,13 @@ function writeSpans(writer: ProtoWriter, field: number, spans: readonly BucketSp
   }
 }
 
-function writeInt64Field(writer: ProtoWriter, field: number, value: number): void {
+export function writeInt64Field(writer: ProtoWriter, field: number, value: number): void {
   if (value === 0) return;
   writer.tag(field, WireType.VARINT);
   writer.int64(value);
 }
 
-function writeDoubleField(writer: ProtoWriter, field: number, value: number): void {
+export function writeDoubleField(writer: ProtoWriter, field: number, value: number): void {
   if (value === 0) return;
   writer.tag(field, WireType.I64);
   writer.double(value);

