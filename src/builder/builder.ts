@@ -145,10 +145,12 @@ export class V2WriteRequestBuilder {
       });
     } catch (error) {
       this.series.rollback();
+      this.assembler.setsChanged();
       throw error;
     }
     if (translationFailed) {
       this.series.rollback();
+      this.assembler.setsChanged();
       throw translationError;
     }
     return this.added();
@@ -174,6 +176,7 @@ export class V2WriteRequestBuilder {
       this.translator.translate(request, this.series);
     } catch (error) {
       this.series.rollback();
+      this.assembler.setsChanged();
       throw error;
     }
     return this.added();
@@ -184,6 +187,7 @@ export class V2WriteRequestBuilder {
     this.requests++;
     this.rows = undefined;
     this.symbolized = false;
+    this.assembler.setsChanged();
     return this;
   }
 
@@ -238,6 +242,7 @@ export class V2WriteRequestBuilder {
     this.requests = 0;
     this.rows = undefined;
     this.symbolized = false;
+    this.assembler.setsChanged();
     return this;
   }
 

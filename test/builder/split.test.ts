@@ -119,4 +119,27 @@ describe.each(['wasm', 'js'] as const)('encodeRequests splits a conversion (%s e
     expect(seriesText(builder.encodeSnappy()).sort()).toEqual(whole);
     expect(builder.build().timeseries).toHaveLength(200);
   });
+
+  it('the label sets handed to the engine once per table state follow every add, failed add and reset', () => {
+    // The engine keeps the sets between pieces and encodes; each step below changes them, and each
+    // encode must equal a fresh builder's for the same adds.
+    const fresh = (...requests: object[]) => {
+      const other = new V2WriteRequestBuilder({ engine });
+      for (const request of requests) other.add(request);
+      return Buffer.from(other.encode());
+    };
+    const pieces = (b: V2WriteRequestBuilder) => b.encodeRequests({ maxSeriesPerRequest: 7 }).flatMap((r) => seriesText(r.body)).sort();
+    const more = exportRequest(resourceMetrics({ 'service.name': 'db' }, [{ metrics: [gauge({ name: 'load' }, [{ value: 1, timeMs: T, attributes: { shard: 'a', le: '0.5' } }])] }]));
+    const b = new V2WriteRequestBuilder({ engine }).add(manySeries(20));
+    expect(pieces(b)).toEqual(seriesText(b.encodeSnappy()).sort());
+    expect(Buffer.from(b.encode()).equals(fresh(manySeries(20)))).toBe(true);
+    b.add(more);
+    expect(pieces(b)).toEqual(seriesText(b.encodeSnappy()).sort());
+    expect(Buffer.from(b.encode()).equals(fresh(manySeries(20), more))).toBe(true);
+    expect(() => b.add(new Uint8Array([0x0a, 0x05, 0x0a]))).toThrow();
+    expect(Buffer.from(b.encode()).equals(fresh(manySeries(20), more))).toBe(true);
+    b.reset().add(more);
+    expect(pieces(b)).toEqual(seriesText(b.encodeSnappy()).sort());
+    expect(Buffer.from(b.encode()).equals(fresh(more))).toBe(true);
+  });
 });
