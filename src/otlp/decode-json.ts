@@ -81,8 +81,13 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 /** Decimal 64-bit integers: at most 20 digits, so a huge digit string is refused before BigInt parses it. */
 const INT64_TEXT = /^-?\d{1,20}$/;
 const INT64_MIN = -(2n ** 63n);
-/** Nanosecond timestamps the fast path of millis() takes: 7 to 18 digits. */
-const NANOS_TEXT = /^\d{7,18}$/;
+/**
+ * Nanosecond timestamps the fast path of millis() takes: 7 to 19 digits, 19 only up to int64's max
+ * (INT64_MAX_TEXT; digit strings of one length compare like their numbers). Every time since 2001 is
+ * 19 digits in nanoseconds: a fast path of 18 at most took BigInt for every real timestamp.
+ */
+const NANOS_TEXT = /^\d{7,19}$/;
+const INT64_MAX_TEXT = '9223372036854775807';
 /** Integers exact as JS numbers (up to 15 digits), the fast path of as_int values. */
 const SMALL_INT_TEXT = /^-?\d{1,15}$/;
 /** Unsigned integers exact as JS numbers (up to 15 digits), the fast path of counts. */
@@ -112,6 +117,9 @@ class JsonWalker {
    * PointLabelSets), and each string is checked for lone surrogates once.
    */
   private readonly stringAttributes = new Map<string, Map<string, KeyValue>>();
+  /** millis()' last string and its result. */
+  private lastNanosText = '';
+  private lastMillis = 0;
 
   /**
    * The usual attribute, a string key with only a string value, decoded without building a path;
@@ -122,9 +130,10 @@ class JsonWalker {
     const key = Object.hasOwn(kv, 'key') ? (kv as JsonObject).key : undefined;
     const value = Object.hasOwn(kv, 'value') ? (kv as JsonObject).value : undefined;
     if (typeof key !== 'string' || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-    const members = Object.keys(value);
-    if (members.length !== 1 || (members[0] !== 'stringValue' && members[0] !== 'string_value')) return undefined;
-    const text = (value as JsonObject)[members[0]];
+    // Exactly one member, `stringValue` or `string_value`: counted without Object.keys' array per attribute.
+    let members = 0;
+    for (const _ in value) if (++members > 1) return undefined;
+    const text = Object.hasOwn(value, 'stringValue') ? (value as JsonObject).stringValue : Object.hasOwn(value, 'string_value') ? (value as JsonObject).string_value : undefined;
     if (typeof text !== 'string') return undefined;
     let byValue = this.stringAttributes.get(key);
     if (byValue === undefined) {
@@ -253,10 +262,17 @@ class JsonWalker {
   millis(object: JsonObject, key: string, path: JsonPath): number {
     const value = this.field(object, key);
     if (value === undefined || value === null) return 0;
-    // Decimal nanoseconds below 10^18 (no sign, no int64 wrap): dropping 6 digits is the exact truncation.
-    if (typeof value === 'string' && NANOS_TEXT.test(value)) return Number(value.slice(0, -6));
-    const ns = this.int64(value, new LazyPath(path, key));
-    return Number(BigInt.asIntN(64, ns) / 1000000n);
+    // Points of one collection share their timestamps: the last text converted is asked for again.
+    if (value === this.lastNanosText) return this.lastMillis;
+    let millis: number;
+    // Decimal nanoseconds below 2^63 (no sign, no int64 wrap): dropping 6 digits is the exact truncation.
+    if (typeof value === 'string' && NANOS_TEXT.test(value) && (value.length < 19 || value <= INT64_MAX_TEXT)) millis = Number(value.slice(0, -6));
+    else millis = Number(BigInt.asIntN(64, this.int64(value, new LazyPath(path, key))) / 1000000n);
+    if (typeof value === 'string') {
+      this.lastNanosText = value;
+      this.lastMillis = millis;
+    }
+    return millis;
   }
 
   /** double: a JSON number, or "NaN" / "Infinity" / "-Infinity" as protobuf JSON writes them. */

@@ -46,6 +46,9 @@ describe('timestamps: nanoseconds to milliseconds exactly as Go int64(ns)/1e6', 
     ['999999', 0],
     ['18446744073709551615', 0], // uint64 max wraps to -1 ns in Go: -1 / 1e6 truncates to 0
     ['9223372036854775808', -9223372036854], // 2^63 wraps to int64 min
+    ['9223372036854775807', 9223372036854], // int64 max: the last 19-digit text of the fast path
+    ['9999999999999999999', -8446744073709], // 19 digits above int64 max wrap too
+    ['0000000001700000000', 1700], // 19 digits with leading zeros
   ] as const) {
     it(`${ns} ns -> ${ms} ms (protobuf and JSON)`, () => {
       const request = { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: [{ timeUnixNano: ns, asDouble: 1 }] } }] }] }] };
@@ -58,6 +61,24 @@ describe('timestamps: nanoseconds to milliseconds exactly as Go int64(ns)/1e6', 
       }
     });
   }
+});
+
+describe('timestamps repeated across points (JSON remembers the last text converted)', () => {
+  it('each point gets its own, whatever the one before had', () => {
+    const times = ['1700000000123999999', '1700000000123999999', 5_000_000, '1700000000123999999', '9223372036854775808', '9223372036854775808', '6000000'];
+    const request = { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: times.map((t) => ({ timeUnixNano: t, startTimeUnixNano: '1000000', asDouble: 1 })) } }] }] }] };
+    const data = decodeExportMetricsRequestJson(JSON.stringify(request)).resourceMetrics[0].scopeMetrics[0].metrics[0].data;
+    if (data.type !== 'gauge') throw new Error('expected gauge');
+    expect(data.points.map((p) => [p.startTimeMs, p.timeMs])).toEqual([
+      [1, 1700000000123],
+      [1, 1700000000123],
+      [1, 5],
+      [1, 1700000000123],
+      [1, -9223372036854],
+      [1, -9223372036854],
+      [1, 6],
+    ]);
+  });
 });
 
 describe('as_int points become doubles rounded as Go float64(int64)', () => {
