@@ -54,12 +54,9 @@ function decodeTimeSeries(reader: ProtoReader, end: number): TimeSeries {
   return series;
 }
 
-/** A double, flagging Prometheus's exact staleness-marker bits. */
-function readValue(reader: ProtoReader): { value: number; stale: boolean } {
-  const [lo, hi] = reader.doubleBits();
-  reader.pos -= 8;
-  const value = reader.double();
-  return { value, stale: lo === STALE_NAN_LOW_BITS && hi === STALE_NAN_HIGH_BITS };
+/** Whether the double just read at `at` has Prometheus's exact staleness-marker bits (a NaN). */
+function staleBitsAt(reader: ProtoReader, at: number): boolean {
+  return reader.view.getUint32(at, true) === STALE_NAN_LOW_BITS && reader.view.getUint32(at + 4, true) === STALE_NAN_HIGH_BITS;
 }
 
 /** RW2 Sample; also RW1's, which has the same fields 1-2 and no start time. */
@@ -68,9 +65,10 @@ export function decodeSample(reader: ProtoReader, end: number): Sample {
   while (reader.pos < end) {
     const tag = reader.tag();
     if (tag === ((1 << 3) | WireType.I64)) {
-      const { value, stale } = readValue(reader);
-      sample.value = value;
-      if (stale) sample.stale = true;
+      const at = reader.pos;
+      sample.value = reader.double();
+      // Only a NaN can be the marker: other values skip the bit check (and its allocation, before).
+      if (Number.isNaN(sample.value) && staleBitsAt(reader, at)) sample.stale = true;
     } else if (tag === ((2 << 3) | WireType.VARINT)) sample.timestamp = int64Number(reader);
     else if (tag === ((3 << 3) | WireType.VARINT)) sample.startTimestamp = int64Number(reader);
     else reader.skip(tag & 7);
@@ -140,9 +138,9 @@ export function decodeHistogram(reader: ProtoReader, end: number): Histogram {
         break;
       case 3: {
         reader.expect(WireType.I64, wireType, 'sum');
-        const { value, stale } = readValue(reader);
-        h.sum = value;
-        if (stale) h.stale = true;
+        const at = reader.pos;
+        h.sum = reader.double();
+        if (Number.isNaN(h.sum) && staleBitsAt(reader, at)) h.stale = true;
         break;
       }
       case 4:

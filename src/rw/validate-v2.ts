@@ -19,14 +19,8 @@ export function validateWriteRequestV2(request: WriteRequest): void {
   }
   timeseries.forEach((series, index) => {
     checkLabelsRefs(symbols, series.labelsRefs, index, 'labels_refs', true);
-    for (const [field, ref] of [
-      ['metadata.help_ref', series.metadata.helpRef],
-      ['metadata.unit_ref', series.metadata.unitRef],
-    ] as const) {
-      if (ref >= symbols.length) {
-        throw new RemoteWriteValidationError(RemoteWriteRule.REF_IN_RANGE, index, `${field} ${ref} is outside symbols (size ${symbols.length})`);
-      }
-    }
+    checkRef(symbols, series.metadata.helpRef, index, 'metadata.help_ref', '');
+    checkRef(symbols, series.metadata.unitRef, index, 'metadata.unit_ref', '');
     series.exemplars.forEach((exemplar, e) => checkLabelsRefs(symbols, exemplar.labelsRefs, index, `exemplars[${e}].labels_refs`, false));
     const hasSamples = series.samples.length > 0;
     const hasHistograms = series.histograms.length > 0;
@@ -47,11 +41,9 @@ function checkLabelsRefs(symbols: readonly string[], refs: readonly number[], in
   let previousName: string | undefined;
   let hasName = false;
   for (let i = 0; i < refs.length; i += 2) {
-    for (const ref of [refs[i], refs[i + 1]]) {
-      if (ref >= symbols.length) {
-        throw new RemoteWriteValidationError(RemoteWriteRule.REF_IN_RANGE, index, `${field} ref ${ref} is outside symbols (size ${symbols.length})`);
-      }
-    }
+    // Two calls, not a loop over [name, value]: an array per label was a large part of reading a request.
+    checkRef(symbols, refs[i], index, field, ' ref');
+    checkRef(symbols, refs[i + 1], index, field, ' ref');
     const name = symbols[refs[i]];
     const value = symbols[refs[i + 1]];
     if (name === '' || value === '') {
@@ -79,6 +71,13 @@ function checkLabelsRefs(symbols: readonly string[], refs: readonly number[], in
   }
   if (isSeries && !hasName) {
     throw new RemoteWriteValidationError(RemoteWriteRule.METRIC_NAME_PRESENT, index, 'has no __name__ label');
+  }
+}
+
+/** Fails unless `ref` is inside `symbols`; the message names `field` + `suffix` (built only then). */
+function checkRef(symbols: readonly string[], ref: number, index: number, field: string, suffix: string): void {
+  if (ref >= symbols.length) {
+    throw new RemoteWriteValidationError(RemoteWriteRule.REF_IN_RANGE, index, `${field}${suffix} ${ref} is outside symbols (size ${symbols.length})`);
   }
 }
 

@@ -125,3 +125,34 @@ describe('undecodable bodies', () => {
     expect(() => readWriteRequest(bytes.subarray(0, bytes.length - 2), { compressed: false })).toThrowError(RemoteWriteDecodeError);
   });
 });
+
+describe('reader flags Prometheus staleness markers', () => {
+  it('only the marker bits are stale: not another NaN, in samples and histogram sums', async () => {
+    const { V2WriteRequestBuilder } = await import('../../src/builder/builder.js');
+    const { exportRequest, gauge, resourceMetrics } = await import('../support/otlp.js');
+    const point = (value: number, flags?: number) => ({ value, timeMs: T, attributes: { v: String(value) + String(flags) }, flags });
+    const exponential = (flags: number) => ({
+      name: 'latency',
+      exponentialHistogram: {
+        aggregationTemporality: 2,
+        dataPoints: [{ attributes: [{ key: 'f', value: { stringValue: String(flags) } }], timeUnixNano: `${T}000000`, count: '1', sum: 0.5, scale: 0, positive: { offset: 0, bucketCounts: ['1'] }, flags }],
+      },
+    });
+    const request = exportRequest(
+      resourceMetrics({ 'service.name': 'api' }, [{ metrics: [gauge({ name: 'g' }, [point(1), point(Number.NaN), point(2, 1)]), exponential(0), exponential(1)] }]),
+    );
+    const decoded = readWriteRequest(new V2WriteRequestBuilder().add(request).encodeSnappy());
+    const byLabels = (name: string) => decoded.timeseries.filter((s) => s.labels.some((l) => l.name === '__name__' && l.value === name));
+    const samples = byLabels('g').map((s) => ({ v: s.labels.find((l) => l.name === 'v')?.value, stale: s.samples[0].stale === true, nan: Number.isNaN(s.samples[0].value) }));
+    expect(samples.sort((a, b) => String(a.v).localeCompare(String(b.v)))).toEqual([
+      { v: '1undefined', stale: false, nan: false },
+      { v: '21', stale: true, nan: true },
+      { v: 'NaNundefined', stale: false, nan: true },
+    ]);
+    const histograms = byLabels('latency').map((s) => ({ f: s.labels.find((l) => l.name === 'f')?.value, stale: s.histograms[0].stale === true }));
+    expect(histograms.sort((a, b) => String(a.f).localeCompare(String(b.f)))).toEqual([
+      { f: '0', stale: false },
+      { f: '1', stale: true },
+    ]);
+  });
+});
