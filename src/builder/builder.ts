@@ -35,7 +35,7 @@ export interface SplitOptions {
   maxSeriesPerRequest?: number;
   /** At most this many uncompressed protobuf bytes per request, unless one series alone is larger. */
   maxBatchBytes?: number;
-  /** Partition series by label-set hash into this many shards. Default 1. */
+  /** Partition series into this many shards by a hash of their labels (see series-hash.ts). Default 1. */
   shards?: number;
   /** 'v2' (default) or 'v1' (`prometheus.WriteRequest`). */
   protobufMessage?: 'v2' | 'v1';
@@ -261,7 +261,8 @@ export class V2WriteRequestBuilder {
 
   /**
    * The series split into several Remote-Write requests, each with its own symbols table (the protocol
-   * is stateless): partitioned into `shards` by a hash of the label set, so one series always lands in
+   * is stateless): partitioned into `shards` by a hash of the labels (without `le`, `quantile` and a
+   * `_bucket`/`_sum`/`_count` suffix: a point's series stay together), so one series always lands in
    * the same shard and a sender can keep per-shard order, as Prometheus's queue manager does; then cut
    * so that no request has more than `maxSeriesPerRequest` series or (unless a single series is
    * larger) more than `maxBatchBytes` uncompressed bytes.

@@ -1,24 +1,37 @@
 import { NO_LABEL } from '../translate/sink.js';
-import { METRIC_NAME_ID, pairHash } from './label-sets.js';
+import { METRIC_NAME_ID, isBucketLabel, pairHash } from './label-sets.js';
 import type { SeriesTable } from './series-table.js';
 
+/** Suffixes of the series a classic histogram or summary point makes besides its base name. */
+const FAMILY_SUFFIX = /_(?:bucket|sum|count)$/;
+
 /**
- * A hash of a series' label text: it depends on nothing but the labels, so a series lands in the same
- * shard in every request and every process. It is a sum over the labels of a mix of each name's and
- * value's FNV-1a hash, so it does not depend on how a series' labels were split into its label set,
- * `__name__` and extra label either. A set's sum is computed once; each series then replaces or adds
- * two labels. Before, every series' merged labels were hashed one by one: ~20% of encodeRequests
- * with 4 shards on a 500-point request.
+ * The shard key of a series: a hash of its labels without `le` and `quantile` and with `__name__`
+ * stripped of a `_bucket`, `_sum` or `_count` suffix. It depends on nothing but the labels, so a series
+ * lands in the same shard in every request and every process, and two series with the same labels
+ * land together however they were made (a gauge named `x_bucket` with an `le` attribute and a
+ * histogram's bucket). The series of one histogram or summary point share a key, so a shard's piece of
+ * the request holds whole points: each label set is encoded once per piece rather than in several, and
+ * snappy finds a point's series side by side (10k-point bench workload, 4 shards of 2000-series pieces:
+ * encodeRequests p10 28.4 -> 25.7 ms, snappy bodies 848 -> 787 kB). Metrics still spread by name, as
+ * Prometheus's shards do by series.
+ *
+ * The hash is a sum over the labels of a mix of each name's and value's FNV-1a hash, so it does not
+ * depend on how a series' labels were split into its label set, `__name__` and extra label either. A
+ * set's sum is computed once; each series then adds its name and replaces or adds its extra label.
  */
 export class SeriesHasher {
   /** Per string id: its FNV-1a hash, computed when first needed (0 = not yet; a real 0 is recomputed). */
   private readonly stringHashes: Int32Array;
-  /** Per label set: the sum of its pairs' mixes, once `setDone`. */
+  /** Per string id: the hash of its text without a FAMILY_SUFFIX (as a `__name__` value), 0 = not yet. */
+  private readonly familyHashes: Int32Array;
+  /** Per label set: the sum of its pairs' mixes but `__name__`, `le` and `quantile`, once `setDone`. */
   private readonly setSums: Int32Array;
   private readonly setDone: Uint8Array;
 
   constructor(private readonly table: SeriesTable) {
     this.stringHashes = new Int32Array(table.strings.strings.length);
+    this.familyHashes = new Int32Array(table.strings.strings.length);
     this.setSums = new Int32Array(table.sets.size);
     this.setDone = new Uint8Array(table.sets.size);
   }
@@ -26,26 +39,26 @@ export class SeriesHasher {
   hash(s: number): number {
     const table = this.table;
     const set = table.setOf(s);
-    let sum = this.setSum(set);
-    sum = this.put(sum, set, METRIC_NAME_ID, table.nameOf(s));
+    // The series' own `__name__` replaces any the set has (the set's is left out of its sum).
+    let sum = (this.setSum(set) + pairHash(this.stringHash(METRIC_NAME_ID), this.familyHash(table.nameOf(s)))) | 0;
     const extraName = table.extraNameOf(s);
-    if (extraName !== NO_LABEL) sum = this.put(sum, set, extraName, table.extraValueOf(s));
+    if (extraName !== NO_LABEL && extraName !== METRIC_NAME_ID && !isBucketLabel(extraName)) {
+      const old = table.existingValue(set, extraName);
+      if (old >= 0) sum = (sum - this.mix(extraName, old)) | 0;
+      sum = (sum + this.mix(extraName, table.extraValueOf(s))) | 0;
+    }
     // The sum of mixes is spread well; one more mix so that `% shards` sees every bit.
     return pairHash(sum, 0) >>> 0;
-  }
-
-  /** `sum` with label `name` set to `value`, replacing the set's own label of that name. */
-  private put(sum: number, set: number, name: number, value: number): number {
-    const old = this.table.existingValue(set, name);
-    if (old >= 0) sum = (sum - this.mix(name, old)) | 0;
-    return (sum + this.mix(name, value)) | 0;
   }
 
   private setSum(set: number): number {
     if (this.setDone[set] === 1) return this.setSums[set];
     const sets = this.table.sets;
     let sum = 0;
-    for (let at = sets.start[set], end = sets.start[set + 1]; at < end; at += 2) sum = (sum + this.mix(sets.pool[at], sets.pool[at + 1])) | 0;
+    for (let at = sets.start[set], end = sets.start[set + 1]; at < end; at += 2) {
+      const name = sets.pool[at];
+      if (name !== METRIC_NAME_ID && !isBucketLabel(name)) sum = (sum + this.mix(name, sets.pool[at + 1])) | 0;
+    }
     this.setSums[set] = sum;
     this.setDone[set] = 1;
     return sum;
@@ -57,14 +70,22 @@ export class SeriesHasher {
 
   private stringHash(id: number): number {
     let hash = this.stringHashes[id];
-    if (hash !== 0) return hash;
-    const text = this.table.strings.strings[id];
-    hash = 0x811c9dc5;
-    for (let i = 0; i < text.length; i++) {
-      hash ^= text.charCodeAt(i);
-      hash = Math.imul(hash, 0x01000193);
-    }
-    this.stringHashes[id] = hash;
+    if (hash === 0) hash = this.stringHashes[id] = fnv1a(this.table.strings.strings[id]);
     return hash;
   }
+
+  private familyHash(id: number): number {
+    let hash = this.familyHashes[id];
+    if (hash === 0) hash = this.familyHashes[id] = fnv1a(this.table.strings.strings[id].replace(FAMILY_SUFFIX, ''));
+    return hash;
+  }
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash;
 }

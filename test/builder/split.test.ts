@@ -109,6 +109,36 @@ describe.each(['wasm', 'js'] as const)('encodeRequests splits a conversion (%s e
     expect(shardOf(histogram({ route: '/a', le: 'mine' }), labels)).toBe(shard);
   });
 
+  it('shards: the series of one histogram point land together; metrics spread by name', () => {
+    const points = Array.from({ length: 12 }, (_, i) => ({
+      attributes: attributes({ route: `/r${i}` }),
+      timeUnixNano: `${T}000000`,
+      count: '6',
+      sum: 3,
+      bucketCounts: ['1', '2', '3'],
+      explicitBounds: [0.1, 0.5],
+    }));
+    const gauges = Array.from({ length: 24 }, (_, i) => gauge({ name: `g${i}` }, [{ value: i, timeMs: T }]));
+    const request = exportRequest(
+      resourceMetrics({ 'service.name': 'api' }, [{ metrics: [{ name: 'latency', histogram: { aggregationTemporality: 2, dataPoints: points } }, ...gauges] }]),
+    );
+    const shardsOf = new Map<string, Set<number>>();
+    const gaugeShards = new Set<number>();
+    for (const encoded of new V2WriteRequestBuilder({ engine }).add(request).encodeRequests({ shards: 8, maxSeriesPerRequest: 5 })) {
+      for (const series of seriesText(encoded.body)) {
+        const labels = series.split(' ')[0];
+        const route = /route=([^,]*)/.exec(labels)?.[1];
+        if (route !== undefined) shardsOf.set(route, (shardsOf.get(route) ?? new Set()).add(encoded.shard));
+        else if (labels.startsWith('__name__=g')) gaugeShards.add(encoded.shard);
+      }
+    }
+    expect(shardsOf.size).toBe(12);
+    for (const shards of shardsOf.values()) expect(shards.size).toBe(1);
+    // 12 points over 8 shards, 24 gauges with the same labels but their names: both spread.
+    expect(new Set([...shardsOf.values()].flatMap((shards) => [...shards])).size).toBeGreaterThan(3);
+    expect(gaugeShards.size).toBeGreaterThan(3);
+  });
+
   it('RW1 requests carry the same series', () => {
     const requests = builder.encodeRequests({ protobufMessage: 'v1', maxSeriesPerRequest: 64 });
     expect(requests.flatMap((r) => seriesText(r.body, 'v1')).sort()).toEqual(whole);
