@@ -82,7 +82,7 @@ export class EmbeddedReceiver {
       return reply(response, 400, error.message);
     }
     this.onRequest?.(decoded);
-    const rendered = render(decoded);
+    const rendered = render(decoded, this.seriesShown);
     this.requests++;
     this.series += rendered.series;
     this.samples += rendered.samples;
@@ -92,8 +92,8 @@ export class EmbeddedReceiver {
       samples: rendered.samples,
       histograms: rendered.histograms,
     });
-    for (const line of rendered.lines.slice(0, this.seriesShown)) this.logger.info('embedded receiver:   series', { series: line });
-    if (rendered.lines.length > this.seriesShown) this.logger.info(`embedded receiver:   ... and ${rendered.lines.length - this.seriesShown} more series`);
+    for (const line of rendered.lines) this.logger.info('embedded receiver:   series', { series: line });
+    if (rendered.series > rendered.lines.length) this.logger.info(`embedded receiver:   ... and ${rendered.series - rendered.lines.length} more series`);
     // RW2 spec: a 2.x receiver reports what it wrote.
     response.writeHead(204, {
       'X-Prometheus-Remote-Write-Samples-Written': String(rendered.samples),
@@ -104,8 +104,8 @@ export class EmbeddedReceiver {
   }
 }
 
-/** `name{a="1", b="2"} value`, one line per series with its last value. */
-function render(request: ReadWriteRequestV2 | ReadWriteRequestV1): { series: number; samples: number; histograms: number; exemplars: number; lines: string[] } {
+/** The request's counts, and `name{a="1", b="2"} value` with its last value for each of the first `shown` series (only those are logged). */
+function render(request: ReadWriteRequestV2 | ReadWriteRequestV1, shown: number): { series: number; samples: number; histograms: number; exemplars: number; lines: string[] } {
   let samples = 0;
   let histograms = 0;
   let exemplars = 0;
@@ -114,6 +114,7 @@ function render(request: ReadWriteRequestV2 | ReadWriteRequestV1): { series: num
     samples += series.samples.length;
     histograms += series.histograms.length;
     exemplars += series.exemplars.length;
+    if (lines.length === shown) continue;
     const last = series.samples[series.samples.length - 1];
     const value = last !== undefined ? String(last.value) : `<${series.histograms.length} native histogram(s)>`;
     lines.push(`${seriesName(series.labels)} ${value}`);

@@ -390,3 +390,31 @@ describe('embedded receiver and --demo traffic (what `otlp2prw serve --demo` run
     }
   });
 });
+
+describe('embedded receiver answers with what it wrote and logs the first series', () => {
+  it('counts every series, renders only the shown ones', async () => {
+    const { EmbeddedReceiver } = await import('../../src/bridge/embedded-receiver.js');
+    const { createLogger } = await import('../../src/bridge/log.js');
+    const { V2WriteRequestBuilder } = await import('../../src/builder/builder.js');
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
+    const embedded = await EmbeddedReceiver.start({ logger, seriesShown: 2 });
+    try {
+      const points = Array.from({ length: 5 }, (_, i) => ({ value: i, timeMs: 1_764_000_000_000, attributes: { pod: `p${i}` } }));
+      const body = new V2WriteRequestBuilder().add(exportRequest(resourceMetrics({ 'service.name': 'api' }, [{ metrics: [gauge({ name: 'queue' }, points)] }]))).encodeSnappy();
+      const response = await fetch(embedded.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf;proto=io.prometheus.write.v2.Request', 'content-encoding': 'snappy' },
+        body: Buffer.from(body),
+      });
+      expect(response.status).toBe(204);
+      // 5 gauge series (no target_info: the resource has no attribute besides service.name).
+      expect(response.headers.get('x-prometheus-remote-write-samples-written')).toBe('5');
+      expect(embedded.series).toBe(5);
+      expect(lines.filter((line) => line.includes('msg="embedded receiver:   series"'))).toHaveLength(2);
+      expect(lines.some((line) => line.includes('... and 3 more series'))).toBe(true);
+    } finally {
+      await embedded.close();
+    }
+  });
+});
