@@ -507,6 +507,13 @@ export class SeriesTable implements SeriesSink {
     return out;
   }
 
+  /** Series `s`'s merge plan (merge-labels.ts): where its `__name__` and extra label go in its set. */
+  labelPlan(s: number, plan: Int32Array): void {
+    const at = SERIES_FIELDS * s;
+    const records = this.records;
+    this.planLabels(records[at], records[at + NAME], records[at + EXTRA_NAME], records[at + EXTRA_VALUE], plan, 0);
+  }
+
   /** `__name__` and the extra label go in at their insertion points, in the order LabelSets.nameBefore gives. */
   private planLabels(set: number, name: number, extraName: number, extraValue: number, plan: Int32Array | Uint32Array, at: number): void {
     const sets = this.sets;

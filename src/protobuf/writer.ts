@@ -144,17 +144,22 @@ export class ProtoWriter {
   }
 
   raw(value: Uint8Array): void {
-    const length = value.length;
+    this.rawRange(value, 0, value.length);
+  }
+
+  /** Copies `source[from, to)`. */
+  rawRange(source: Uint8Array, from: number, to: number): void {
+    const length = to - from;
     this.ensure(length);
     if (length > SHORT_COPY_BYTES) {
-      this.buf.set(value, this.pos);
+      this.buf.set(from === 0 && to === source.length ? source : source.subarray(from, to), this.pos);
       this.pos += length;
       return;
     }
     // Most strings RW1 writes are label names and values: a loop beats set()'s per-call cost there.
     const buf = this.buf;
     let pos = this.pos;
-    for (let i = 0; i < length; i++) buf[pos++] = value[i];
+    for (let i = from; i < to; i++) buf[pos++] = source[i];
     this.pos = pos;
   }
 
