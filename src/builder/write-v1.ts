@@ -1,6 +1,6 @@
 import { WireType } from '../protobuf/reader.js';
 import { ProtoWriter } from '../protobuf/writer.js';
-import { MERGE_PLAN_LENGTH } from '../engine/merge-labels.js';
+import { MERGE_PLAN_LENGTH, keptPairRuns } from '../engine/merge-labels.js';
 import {
   EncodedStrings,
   type MetricMetadataV1,
@@ -36,12 +36,13 @@ export function writeSeriesV1(writer: ProtoWriter, table: SeriesTable, rows: Ser
   const samples = table.samples;
   const metadata = new Map<string, MetricMetadataV1>();
   const plan = new Int32Array(MERGE_PLAN_LENGTH);
+  const runs = new Int32Array(3);
   for (let r = 0; r < series.length; r++) {
     const s = series[r];
     writer.tag(1, WireType.LEN);
     writer.fork();
     // The set's labels in up to three runs of its encoded bytes, `__name__` and the extra label put in
-    // between (each replacing a pair of its name), as mergeLabelPairs merges ids.
+    // between (each replacing a pair of its name): merge-labels.ts keptPairRuns.
     const set = table.setOf(s);
     const pairs = sets.pairCount(set);
     const from = sets.start[set];
@@ -49,20 +50,12 @@ export function writeSeriesV1(writer: ProtoWriter, table: SeriesTable, rows: Ser
     const ends = setLabels.ends;
     const bytes = setLabels.bytes();
     table.labelPlan(s, plan);
-    const firstPoint = plan[0];
-    const secondPoint = plan[3];
-    const secondName = plan[4];
-    writer.rawRange(bytes, ends[start], ends[start + firstPoint]);
+    keptPairRuns(sets.pool, from, pairs, plan, 0, runs);
+    writer.rawRange(bytes, ends[start], ends[start + plan[0]]);
     label(writer, plan[1], plan[2]);
-    let pair = firstPoint < pairs && sets.pool[from + 2 * firstPoint] === plan[1] ? firstPoint + 1 : firstPoint;
-    if (secondPoint <= pairs) {
-      const before = pair > secondPoint ? pair : secondPoint;
-      writer.rawRange(bytes, ends[start + pair], ends[start + before]);
-      label(writer, secondName, plan[5]);
-      pair = before;
-      if (pair < pairs && sets.pool[from + 2 * pair] === secondName) pair++;
-    }
-    writer.rawRange(bytes, ends[start + pair], ends[start + pairs]);
+    writer.rawRange(bytes, ends[start + runs[0]], ends[start + runs[1]]);
+    if (plan[3] <= pairs) label(writer, plan[4], plan[5]);
+    writer.rawRange(bytes, ends[start + runs[2]], ends[start + pairs]);
     for (let row = rows.sampleStart[s]; row < rows.sampleStart[s + 1]; row++) {
       writeSampleV1(writer, samples.value[row], samples.timestamp[row], samples.stale[row] === 1);
     }

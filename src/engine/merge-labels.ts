@@ -15,6 +15,25 @@
  */
 export const MERGE_PLAN_LENGTH = 6;
 
+/**
+ * The set pairs a plan keeps, as three runs: [0, first point), [runs[0], runs[1]) and [runs[2],
+ * pairCount); the first put-in label goes after the first run, the second (if any) after the second.
+ * A put-in label replaces a pair of its name, which no run then holds. The merges below and the series
+ * writers (series-writer.ts, the builder's RW1 writer-v1.ts) cut a series' labels this way.
+ */
+export function keptPairRuns(pairs: ArrayLike<number>, from: number, pairCount: number, plan: ArrayLike<number>, at: number, runs: Int32Array): void {
+  const firstPoint = plan[at];
+  const secondPoint = plan[at + 3];
+  const hasSecond = secondPoint <= pairCount;
+  const resume = firstPoint < pairCount && pairs[from + 2 * firstPoint] === plan[at + 1] ? firstPoint + 1 : firstPoint;
+  const middleEnd = hasSecond && secondPoint > resume ? secondPoint : resume;
+  runs[0] = resume;
+  runs[1] = middleEnd;
+  runs[2] = hasSecond && middleEnd < pairCount && pairs[from + 2 * middleEnd] === plan[at + 4] ? middleEnd + 1 : middleEnd;
+}
+
+const mergeRuns = new Int32Array(3);
+
 /** Writes the merged pairs to `out` from 0; returns how many numbers it wrote (2 per label). */
 export function mergeLabelPairs(
   pairs: ArrayLike<number>,
@@ -24,23 +43,16 @@ export function mergeLabelPairs(
   at: number,
   out: Int32Array | Uint32Array,
 ): number {
-  const firstPoint = plan[at];
-  const firstName = plan[at + 1];
-  const secondPoint = plan[at + 3];
-  const secondName = plan[at + 4];
-  let n = copyPairs(pairs, from, 0, firstPoint, out, 0);
-  out[n++] = firstName;
+  keptPairRuns(pairs, from, pairCount, plan, at, mergeRuns);
+  let n = copyPairs(pairs, from, 0, plan[at], out, 0);
+  out[n++] = plan[at + 1];
   out[n++] = plan[at + 2];
-  let pair = firstPoint < pairCount && pairs[from + 2 * firstPoint] === firstName ? firstPoint + 1 : firstPoint;
-  if (secondPoint <= pairCount) {
-    const before = pair > secondPoint ? pair : secondPoint;
-    n = copyPairs(pairs, from, pair, before, out, n);
-    out[n++] = secondName;
+  n = copyPairs(pairs, from, mergeRuns[0], mergeRuns[1], out, n);
+  if (plan[at + 3] <= pairCount) {
+    out[n++] = plan[at + 4];
     out[n++] = plan[at + 5];
-    pair = before;
-    if (pair < pairCount && pairs[from + 2 * pair] === secondName) pair++;
   }
-  return copyPairs(pairs, from, pair, pairCount, out, n);
+  return copyPairs(pairs, from, mergeRuns[2], pairCount, out, n);
 }
 
 /** Copies pairs [first, end) of the set at `from` to `out` at `at`; returns the end in `out`. */

@@ -2,6 +2,7 @@ import { STALE_NAN_HIGH_BITS as STALE_NAN_HIGH, STALE_NAN_LOW_BITS as STALE_NAN_
 import { malformedSeries } from './errors.js';
 import { LABELS_FIELD, type LabelSetViews, SERIES_FIELDS, type SeriesBatch, TYPE_FIELD } from './series-batch.js';
 import type { SeriesPlanner } from './series-plan.js';
+import { keptPairRuns } from './merge-labels.js';
 import { SetLabelBytes, writeVarint } from './set-labels.js';
 
 const TWO_32 = 4294967296;
@@ -20,6 +21,8 @@ export class SeriesWriter {
   private view = new DataView(this.out.buffer);
   private pos = 0;
   private readonly setLabels = new SetLabelBytes();
+  /** keptPairRuns' output for the series being written. */
+  private readonly runs = new Int32Array(3);
 
   /**
    * The series of `batch` with the label sets `sets` ([0, setCount)) and the symbol indices `symbols` of
@@ -31,6 +34,7 @@ export class SeriesWriter {
     const { pool, start } = sets;
     const idCount = symbols.length;
     const setLabels = this.setLabels;
+    const runs = this.runs;
     setLabels.begin(setCount);
     for (let i = 0; i < batch.count; i++) {
       const at = SERIES_FIELDS * i;
@@ -52,9 +56,10 @@ export class SeriesWriter {
       if (firstName >= idCount || firstValue >= idCount || secondName >= idCount || secondValue >= idCount) {
         throw malformedSeries(`string id ${Math.max(firstName, firstValue, secondName, secondValue)}`);
       }
-      const resume = firstPoint < pairs && pool[from + 2 * firstPoint] === firstName ? firstPoint + 1 : firstPoint;
-      const middleEnd = hasSecond && secondPoint > resume ? secondPoint : resume;
-      const lastFrom = hasSecond && middleEnd < pairs && pool[from + 2 * middleEnd] === secondName ? middleEnd + 1 : middleEnd;
+      keptPairRuns(pool, from, pairs, plan, 0, runs);
+      const resume = runs[0];
+      const middleEnd = runs[1];
+      const lastFrom = runs[2];
       const firstNameSymbol = symbols[firstName];
       const firstValueSymbol = symbols[firstValue];
       const secondNameSymbol = symbols[secondName];
