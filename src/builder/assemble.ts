@@ -90,7 +90,7 @@ export class RequestAssembler {
    * The table's label sets changed (an add, a reset): the next symbolize hands them to the engine again.
    * Until then every symbolize reuses them, so a request cut into many (encodeRequests: 2000 series
    * each by default) copies the sets and ranks their names once, not per piece (10k-point bench
-   * workload: 29 pieces, ~8 ms).
+   * workload, 29 pieces: encodeRequests p10 21.5 -> 17.5 ms; with 4 shards 33.0 -> 23.6 ms).
    */
   setsChanged(): void {
     this.setsLoaded = false;

@@ -1,18 +1,18 @@
+import { MERGE_PLAN_LENGTH, keptPairRuns } from '../engine/merge-labels.js';
 import { WireType } from '../protobuf/reader.js';
 import { ProtoWriter } from '../protobuf/writer.js';
-import { MERGE_PLAN_LENGTH, keptPairRuns } from '../engine/merge-labels.js';
 import {
   EncodedStrings,
   type MetricMetadataV1,
   writeExemplarV1,
   writeHistogramV1,
   writeLabelV1,
+  stringField,
   writeMetadataV1,
   writeSampleV1,
-  stringField,
 } from '../rw/encode-v1.js';
-import type { SeriesRows } from './order-samples.js';
 import type { LabelSets } from './label-sets.js';
+import type { SeriesRows } from './order-samples.js';
 import type { SeriesTable } from './series-table.js';
 
 /**

@@ -117,8 +117,8 @@ class JsonWalker {
    * PointLabelSets), and each string is checked for lone surrogates once.
    */
   private readonly stringAttributes = new Map<string, Map<string, KeyValue>>();
-  /** millis()' last string and its result. */
-  private lastNanosText = '';
+  /** millis()' last string that converted, and its result (none yet: no text matches). */
+  private lastNanosText: string | undefined = undefined;
   private lastMillis = 0;
 
   /**

@@ -1,6 +1,6 @@
 import { WireType } from '../protobuf/reader.js';
-import { encodeHistogramFields, encodeSampleFields, writeDoubleField, writeInt64Field } from './encode-v2.js';
 import { ProtoWriter } from '../protobuf/writer.js';
+import { encodeHistogramFields, encodeSampleFields, writeDoubleField, writeInt64Field } from './encode-v2.js';
 import type { Histogram, Labels, MetricType, Sample } from './types.js';
 
 /** One RW1 series with its labels spelled out (RW1 has no symbols table). */

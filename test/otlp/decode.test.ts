@@ -79,6 +79,13 @@ describe('timestamps repeated across points (JSON remembers the last text conver
       [1, 6],
     ]);
   });
+
+  it('an empty text is still refused, first or after a good one', () => {
+    const request = (times: string[]) =>
+      JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: times.map((t) => ({ timeUnixNano: t, asDouble: 1 })) } }] }] }] });
+    expect(() => decodeExportMetricsRequestJson(request(['']))).toThrow(OtlpDecodeError);
+    expect(() => decodeExportMetricsRequestJson(request(['1700000000123999999', '']))).toThrow(/timeUnixNano: expected a 64-bit integer/);
+  });
 });
 
 describe('as_int points become doubles rounded as Go float64(int64)', () => {
