@@ -49,9 +49,8 @@ export function writeSymbols(writer: ProtoWriter, symbols: SymbolBytes): void {
     const length = symbols.lengthOf(i);
     writer.tag(4, WireType.LEN);
     writer.varint32(length);
-    writer.ensure(length);
-    writer.buf.set(arena.subarray(offset, offset + length), writer.pos);
-    writer.pos += length;
+    // No subarray per symbol: a request cut in pieces writes its symbols once per piece.
+    writer.rawRange(arena, offset, offset + length);
   }
 }
 
