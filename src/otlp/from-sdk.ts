@@ -233,16 +233,10 @@ class SdkReader {
         continue;
       }
       let byValue = this.sharedAttributes.get(key);
-      if (byValue === undefined) {
-        byValue = new Map();
-        this.sharedAttributes.set(key, byValue);
-      }
+      if (byValue === undefined) this.sharedAttributes.set(key, (byValue = new Map()));
       // Map keys compare by SameValueZero: "1", 1 and true stay apart, and 0 and -0 (both int 0) meet.
       let attribute = byValue.get(value);
-      if (attribute === undefined) {
-        attribute = Object.freeze({ key: utf8(key), value: Object.freeze(this.anyValue(value, 0)) });
-        byValue.set(value, attribute);
-      }
+      if (attribute === undefined) byValue.set(value, (attribute = Object.freeze({ key: utf8(key), value: Object.freeze(this.anyValue(value, 0)) })));
       result.push(attribute);
     }
     return result;

@@ -42,19 +42,13 @@ const EMPTY = new Uint8Array(0);
  * ones: a TextEncoder call per string was ~60% of RW1 encoding (10k-point bench workload).
  */
 export class EncodedStrings {
-  private readonly byField = new Map<number, Map<string, Uint8Array>>();
+  /** By field number (a handful, all small), then by string. */
+  private readonly byField: Array<Map<string, Uint8Array> | undefined> = [];
 
   field(field: number, value: string): Uint8Array {
-    let fields = this.byField.get(field);
-    if (fields === undefined) {
-      fields = new Map();
-      this.byField.set(field, fields);
-    }
+    const fields = (this.byField[field] ??= new Map());
     let encoded = fields.get(value);
-    if (encoded === undefined) {
-      encoded = stringField(field, value);
-      fields.set(value, encoded);
-    }
+    if (encoded === undefined) fields.set(value, (encoded = stringField(field, value)));
     return encoded;
   }
 }

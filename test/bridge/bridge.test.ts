@@ -368,14 +368,19 @@ describe('write-ahead log (--wal-dir)', () => {
   });
 });
 
+/** An embedded receiver whose log lines land in `lines`. */
+async function loggedEmbeddedReceiver(seriesShown?: number) {
+  const { EmbeddedReceiver } = await import('../../src/bridge/embedded-receiver.js');
+  const { createLogger } = await import('../../src/bridge/log.js');
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
+  return { embedded: await EmbeddedReceiver.start({ logger, seriesShown }), logger, lines };
+}
+
 describe('embedded receiver and --demo traffic (what `otlp2prw serve --demo` runs)', () => {
   it('the demo exports reach the embedded receiver, which decodes and logs them', async () => {
-    const { EmbeddedReceiver } = await import('../../src/bridge/embedded-receiver.js');
     const { startDemoTraffic } = await import('../../src/bridge/demo-traffic.js');
-    const { createLogger } = await import('../../src/bridge/log.js');
-    const lines: string[] = [];
-    const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
-    const embedded = await EmbeddedReceiver.start({ logger });
+    const { embedded, logger, lines } = await loggedEmbeddedReceiver();
     const bridge = await startTestBridge(embedded.url, { logger });
     const demo = startDemoTraffic(`${bridge.url}/v1/metrics`, 60_000, logger);
     try {
@@ -393,12 +398,8 @@ describe('embedded receiver and --demo traffic (what `otlp2prw serve --demo` run
 
 describe('embedded receiver answers with what it wrote and logs the first series', () => {
   it('counts every series, renders only the shown ones', async () => {
-    const { EmbeddedReceiver } = await import('../../src/bridge/embedded-receiver.js');
-    const { createLogger } = await import('../../src/bridge/log.js');
     const { V2WriteRequestBuilder } = await import('../../src/builder/builder.js');
-    const lines: string[] = [];
-    const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
-    const embedded = await EmbeddedReceiver.start({ logger, seriesShown: 2 });
+    const { embedded, lines } = await loggedEmbeddedReceiver(2);
     try {
       const points = Array.from({ length: 5 }, (_, i) => ({ value: i, timeMs: 1_764_000_000_000, attributes: { pod: `p${i}` } }));
       const body = new V2WriteRequestBuilder().add(exportRequest(resourceMetrics({ 'service.name': 'api' }, [{ metrics: [gauge({ name: 'queue' }, points)] }]))).encodeSnappy();
