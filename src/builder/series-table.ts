@@ -31,6 +31,11 @@ export interface DropStats {
   recent: Array<{ reason: DropReason; metric: string; detail: string }>;
 }
 
+/** A copy of `drops` to restore on rollback (structuredClone was ~1% of a 100-point request). */
+function copyDrops(drops: DropStats): DropStats {
+  return { points: { ...drops.points }, metrics: drops.metrics, recent: drops.recent.slice() };
+}
+
 export function emptyDropCounts(): DropCounts {
   return {
     invalid_temporality: 0,
@@ -46,6 +51,8 @@ export function emptyDropCounts(): DropCounts {
 }
 
 const RECENT_DROPS = 10;
+/** Float label texts kept across requests at most (floatTexts); bucket bounds and quantiles are few. */
+const FLOAT_TEXTS = 4096;
 
 /**
  * The output series of the requests added since the last reset, in first-seen order, stored
@@ -104,6 +111,11 @@ export class SeriesTable implements SeriesSink {
   drops: DropStats = { points: emptyDropCounts(), metrics: 0, recent: [] };
   /** Label values formatted like `le` and `quantile`, by number, as string ids. */
   private readonly floatIds = new Map<number, number>();
+  /**
+   * The same texts across requests (kept by reset): an exporter sends the same bucket bounds every
+   * time, and formatting them was ~2% of a 100-point request. Emptied when it reaches FLOAT_TEXTS.
+   */
+  private readonly floatTexts = new Map<number, string>();
 
   private start = { series: 0, sets: 0, samples: 0, histograms: 0, exemplars: 0 };
   private metadataJournal: Array<[number, SeriesMetadata]> = [];
@@ -159,7 +171,7 @@ export class SeriesTable implements SeriesSink {
   begin(): void {
     this.start = { series: this.size, sets: this.sets.size, samples: this.samples.length, histograms: this.histograms.length, exemplars: this.exemplars.length };
     this.metadataJournal = [];
-    this.dropsAtStart = structuredClone(this.drops);
+    this.dropsAtStart = copyDrops(this.drops);
   }
 
   /** Undoes everything since begin(). Strings stay interned (unused ids are harmless until reset). */
@@ -209,7 +221,13 @@ export class SeriesTable implements SeriesSink {
   floatLabelId(value: number): number {
     let id = this.floatIds.get(value);
     if (id === undefined) {
-      id = this.strings.id(formatFloatPositional(value));
+      let text = this.floatTexts.get(value);
+      if (text === undefined) {
+        if (this.floatTexts.size === FLOAT_TEXTS) this.floatTexts.clear();
+        text = formatFloatPositional(value);
+        this.floatTexts.set(value, text);
+      }
+      id = this.strings.id(text);
       this.floatIds.set(value, id);
     }
     return id;

@@ -21,17 +21,12 @@ import type {
 const exemplarStack = new DecodeStack<Exemplar>();
 
 /**
- * Explicit bounds decoded so far in this request, by their packed bytes: a histogram metric's points
+ * Explicit bounds decoded before (in this request or an earlier one), by their packed bytes: a histogram metric's points
  * nearly always share one bucket layout, so they share one frozen array instead of an array each, and
  * the translator finds the layout unchanged by identity. Longer bounds are decoded every time.
  */
 const boundsCache = new ByteSequenceCache<number[]>();
 const MAX_SHARED_BOUNDS_BYTES = 2048;
-
-/** Starts a new request: bounds cached from another buffer must not match. */
-export function beginBounds(): void {
-  boundsCache.begin();
-}
 const quantileStack = new DecodeStack<QuantileValue>();
 const numberStack = new DecodeStack<number>();
 
@@ -419,7 +414,7 @@ function readSharedBounds(reader: ProtoReader): number[] {
   const mark = numberStack.mark();
   pushPackedDoubles(reader, end);
   const bounds = Object.freeze(numberStack.take(mark)) as number[];
-  boundsCache.set(slot, start, end, bounds);
+  boundsCache.set(slot, reader.buf, start, end, bounds);
   return bounds;
 }
 

@@ -1,8 +1,7 @@
 import { WireError } from '../protobuf/errors.js';
 import { ProtoReader, WireType } from '../protobuf/reader.js';
-import { beginAttributes, decodeKeyValue, resetCommonStacks } from './decode-protobuf-common.js';
+import { decodeKeyValue, resetCommonStacks } from './decode-protobuf-common.js';
 import {
-  beginBounds,
   decodeExponentialHistogramDataPoint,
   decodeHistogramDataPoint,
   decodeNumberDataPoint,
@@ -43,8 +42,6 @@ export function forEachResourceMetrics(bytes: Uint8Array, visit: (resourceMetric
   const reader = new ProtoReader(bytes);
   const where = new Where();
   resetStacks();
-  beginAttributes();
-  beginBounds();
   try {
     while (reader.pos < bytes.length) {
       const tag = reader.tag();

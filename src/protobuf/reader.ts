@@ -8,8 +8,9 @@ const TWO_POW_32 = 4294967296;
 // ignoreBOM: a leading U+FEFF is part of the string (Go keeps it), not a byte-order mark to strip.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
- * Strings decoded so far, by their bytes: label names and values repeat on every data point, and a hit
- * skips the decode and its allocation (10k-point bench workload: decode ~50 -> ~27 ms, with less GC).
+ * Strings decoded before, by their bytes, in this request or an earlier one: label names and values
+ * repeat on every data point and in every request, and a hit skips the decode and its allocation
+ * (10k-point bench workload: decode ~50 -> ~27 ms, with less GC).
  */
 const strings = new ByteSequenceCache<string>();
 /** Longer strings (descriptions, long values) rarely repeat, and comparing them costs more. */
@@ -26,8 +27,6 @@ export class ProtoReader {
   readonly view: DataView;
   /** The high 32 bits of the last `varintLow()`: a field, so 64-bit varints allocate no pair. */
   private varintHigh = 0;
-  /** This reader's generation in the shared string cache; 0 until the first cacheable string. */
-  private stringsGeneration = 0;
 
   constructor(buf: Uint8Array) {
     this.buf = buf;
@@ -260,14 +259,11 @@ export class ProtoReader {
     if (end - start > MAX_CACHED_STRING_BYTES) return this.decodeUtf8(start, end);
     if (start === end) return '';
     const buf = this.buf;
-    if (strings.generation !== this.stringsGeneration || this.stringsGeneration === 0) {
-      this.stringsGeneration = strings.begin();
-    }
     const slot = strings.slot(this.view, buf, start, end);
     const cached = strings.get(slot, this.view, buf, start, end);
     if (cached !== undefined) return cached;
     const value = this.decodeUtf8(start, end);
-    strings.set(slot, start, end, value);
+    strings.set(slot, buf, start, end, value);
     return value;
   }
 

@@ -15,6 +15,9 @@ import type { DropReason, SeriesSink } from './sink.js';
 import { addTargetInfo } from './target-info.js';
 import { TimeRange, pointTimeRange } from './time-range.js';
 
+/** Built metric names a translator keeps at most (see metricNames). */
+const METRIC_NAMES = 4096;
+
 /** A metric Prometheus would not translate, raised when `onInvalidMetric` is 'reject'. */
 export class TranslationError extends Otlp2PrwError {
   override name = 'TranslationError';
@@ -34,6 +37,12 @@ export class Translator {
   private readonly names: LabelNameCache;
   /** checkLabelNames' keys of the point before, by place. */
   private readonly checkedKeys: string[] = [];
+  /**
+   * Built metric names by naming type, unit and OTLP name, across requests: an exporter sends the
+   * same metrics every time, and building a name was ~4% of a 100-point request. Names that fail are
+   * not kept. Emptied when it reaches METRIC_NAMES.
+   */
+  private readonly metricNames = new Map<string, string>();
 
   constructor(private readonly options: ResolvedTranslationOptions) {
     this.names = new LabelNameCache({
@@ -128,7 +137,7 @@ export class Translator {
     }
     let name: string;
     try {
-      name = buildMetricName(metric.name, metric.unit, namingType(metric), this.options.translationStrategy, this.options.namespace);
+      name = this.metricName(metric);
     } catch (error) {
       if (error instanceof InvalidNameError) {
         return this.drop(context.sink, 'invalid_metric_name', metric, data.points.length, error.message);
@@ -166,6 +175,19 @@ export class Translator {
         context.forMetric(name, MetricType.SUMMARY, metric.description, metric.unit);
         return translateSummaryPoints(context, data.points);
     }
+  }
+
+  private metricName(metric: Metric): string {
+    const type = namingType(metric);
+    // The unit's length ends it: no unit and name text can make another pair's key.
+    const key = `${type}:${metric.unit.length}:${metric.unit}${metric.name}`;
+    let name = this.metricNames.get(key);
+    if (name === undefined) {
+      name = buildMetricName(metric.name, metric.unit, type, this.options.translationStrategy, this.options.namespace);
+      if (this.metricNames.size === METRIC_NAMES) this.metricNames.clear();
+      this.metricNames.set(key, name);
+    }
+    return name;
   }
 
   private drop(sink: SeriesSink, reason: DropReason, metric: Metric, points: number, detail: string): void {

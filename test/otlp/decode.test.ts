@@ -330,8 +330,15 @@ describe('explicit bounds: points with the same bounds bytes share one frozen ar
     expect(bounds[2]).not.toBe(bounds[0]);
   });
 
-  it('does not share across requests', () => {
+  it('shares across requests: the same bytes in another buffer give the same array, other bytes their own', () => {
     const point = [len(7, doubles([0.5, 1]))];
-    expect(boundsOf(request(point))[0]).not.toBe(boundsOf(request(point))[0]);
+    const first = boundsOf(request(point))[0];
+    // Another request, with the same bytes at another offset of a new buffer.
+    const later = boundsOf(request([len(7, doubles([9])), len(7, doubles([0.5, 1]))]));
+    expect(later[1]).toBe(first);
+    // Same length, one bit apart.
+    const other = boundsOf(request([len(7, doubles([0.5, 1.0000000000000002]))]))[0];
+    expect(other).toEqual([0.5, 1.0000000000000002]);
+    expect(other).not.toBe(first);
   });
 });
