@@ -109,7 +109,7 @@ export class SeriesTable implements SeriesSink {
   readonly exemplarSeries: number[] = [];
   readonly exemplars: ExemplarOutput[] = [];
   drops: DropStats = { points: emptyDropCounts(), metrics: 0, recent: [] };
-  /** Label values formatted like `le` and `quantile`, by number, as string ids. */
+  /** Label values formatted like `le` and `quantile`, by number (not -0), as string ids. */
   private readonly floatIds = new Map<number, number>();
   /**
    * The same texts across requests (kept by reset): an exporter sends the same bucket bounds every
@@ -219,6 +219,8 @@ export class SeriesTable implements SeriesSink {
   }
 
   floatLabelId(value: number): number {
+    // -0 is one Map key with 0 but formats as "-0", as Prometheus's le does: it takes its own path.
+    if (Object.is(value, -0)) return this.strings.id(formatFloatPositional(value));
     let id = this.floatIds.get(value);
     if (id === undefined) {
       let text = this.floatTexts.get(value);

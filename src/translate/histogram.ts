@@ -60,14 +60,14 @@ export function translateClassicHistogramPoints(context: MetricContext, points: 
 }
 
 /**
- * Whether the first `count` bounds of `bounds` and `previous` are equal as floatLabelId keys: `===`,
- * which agrees with the Map behind it (0 and -0 are one key) except that NaN is looked up again.
+ * Whether the first `count` bounds of `bounds` and `previous` have the same `le` texts: Object.is, as
+ * -0 formats as "-0" and 0 as "0", and NaN is one text.
  */
 function sameBounds(bounds: readonly number[], previous: readonly number[], count: number): boolean {
   // The protobuf decoder shares one array between points with the same bounds bytes.
   if (bounds === previous) return true;
   if (previous.length < count) return false;
-  for (let i = 0; i < count; i++) if (bounds[i] !== previous[i]) return false;
+  for (let i = 0; i < count; i++) if (!Object.is(bounds[i], previous[i])) return false;
   return true;
 }
 

@@ -104,6 +104,19 @@ describe('R36 classic (explicit-bucket) histogram', () => {
     ]);
   });
 
+  it('derived: bounds 0 and -0 make le="0" and le="-0", in points of one metric and in two metrics', () => {
+    const zero = histogramPoint({ count: 1, bounds: [0], counts: [1, 0] });
+    const negativeZero = histogramPoint({ count: 2, bounds: [-0], counts: [2, 0] });
+    expect(lines(svc(histogram('h', [zero, negativeZero]), histogram('g', [negativeZero]), histogram('f', [zero])))).toEqual(
+      expect.arrayContaining([
+        `{__name__="h_bucket", job="svc", le="0"} ${T} 1 st=0`,
+        `{__name__="h_bucket", job="svc", le="-0"} ${T} 2 st=0`,
+        `{__name__="g_bucket", job="svc", le="-0"} ${T} 2 st=0`,
+        `{__name__="f_bucket", job="svc", le="0"} ${T} 1 st=0`,
+      ]),
+    );
+  });
+
   it('derived: an explicit bound of +Inf: OUR behaviour, one le="+Inf" series keeping the count (last), counted as duplicate', () => {
     // Intentional difference (1): Prometheus appends le="+Inf" twice (the cumulative 2, then the count 7).
     const result = translate(svc(histogram('h', [histogramPoint({ count: 7, bounds: [1, Number.POSITIVE_INFINITY], counts: [1, 1, 5] })])));
