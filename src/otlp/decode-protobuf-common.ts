@@ -23,11 +23,11 @@ export function resetCommonStacks(): void {
 }
 
 /**
- * Data point attributes decoded before (in this request or an earlier one), by their KeyValue bytes. The same few
- * attributes repeat on thousands of points, so a hit returns the earlier KeyValue instead of decoding
- * and allocating a new one (10k-point bench workload: decode ~25 -> ~13 ms, retained output 8.4 -> 4.9
- * MB). Shared entries are frozen, so a consumer that tried to edit one attribute in place (and so
- * every point sharing it) fails loudly instead. Only scalar values are shared: bytes, arrays and
+ * Data point attributes decoded before (in this request or an earlier one), by their KeyValue bytes.
+ * The same few attributes repeat on thousands of points, so a hit returns the earlier KeyValue instead
+ * of decoding and allocating a new one (10k-point bench workload: decode ~25 -> ~13 ms, retained
+ * output 8.4 -> 4.9 MB). Shared entries are frozen, so a consumer that tried to edit one attribute in
+ * place (and so every point sharing it) fails loudly instead. Only scalar values are shared: bytes, arrays and
  * kvlists hold mutable containers, and nested values are decoded at a depth where the nesting limit
  * could fail where the same bytes at depth 0 did not.
  */

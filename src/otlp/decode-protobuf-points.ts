@@ -21,9 +21,10 @@ import type {
 const exemplarStack = new DecodeStack<Exemplar>();
 
 /**
- * Explicit bounds decoded before (in this request or an earlier one), by their packed bytes: a histogram metric's points
- * nearly always share one bucket layout, so they share one frozen array instead of an array each, and
- * the translator finds the layout unchanged by identity. Longer bounds are decoded every time.
+ * Explicit bounds decoded before (in this request or an earlier one), by their packed bytes: a
+ * histogram metric's points nearly always share one bucket layout, so they share one frozen array
+ * instead of an array each, and the translator finds the layout unchanged by identity. Longer bounds
+ * are decoded every time.
  */
 const boundsCache = new ByteSequenceCache<number[]>();
 const MAX_SHARED_BOUNDS_BYTES = 2048;
