@@ -7,6 +7,7 @@ import { SampleColumns, grow } from './columns.js';
 import { HashIndex } from './hash-index.js';
 import { FIXED_NAMES, LabelSets, METRIC_NAME_ID, isBucketLabel, pairHash } from './label-sets.js';
 import { StringIds } from './string-ids.js';
+import { BoundedMemo } from '../translate/bounded-memo.js';
 import { formatFloatPositional } from '../translate/format-float.js';
 
 /** Where a series' `__name__` value and extra label are in its record (series-batch.ts). */
@@ -113,9 +114,9 @@ export class SeriesTable implements SeriesSink {
   private readonly floatIds = new Map<number, number>();
   /**
    * The same texts across requests (kept by reset): an exporter sends the same bucket bounds every
-   * time, and formatting them was ~2% of a 100-point request. Emptied when it reaches FLOAT_TEXTS.
+   * time, and formatting them was ~2% of a 100-point request.
    */
-  private readonly floatTexts = new Map<number, string>();
+  private readonly floatTexts = new BoundedMemo<number, string>(FLOAT_TEXTS);
 
   private start = { series: 0, sets: 0, samples: 0, histograms: 0, exemplars: 0 };
   private metadataJournal: Array<[number, SeriesMetadata]> = [];
@@ -225,7 +226,6 @@ export class SeriesTable implements SeriesSink {
     if (id === undefined) {
       let text = this.floatTexts.get(value);
       if (text === undefined) {
-        if (this.floatTexts.size === FLOAT_TEXTS) this.floatTexts.clear();
         text = formatFloatPositional(value);
         this.floatTexts.set(value, text);
       }

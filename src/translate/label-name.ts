@@ -1,4 +1,8 @@
+import { BoundedMemo } from './bounded-memo.js';
 import { InvalidNameError } from './metric-name.js';
+
+/** Label names a cache keeps at most: attribute keys are few, unless a client sends ever-new ones. */
+const LABEL_NAMES = 4096;
 
 export interface LabelNameRules {
   utf8Allowed: boolean;
@@ -43,7 +47,7 @@ export function buildLabelName(key: string, rules: LabelNameRules): string {
  * under UTF-8 strategies (R18); `named` is the namer itself (promoted resource and scope attributes).
  */
 export class LabelNameCache {
-  private readonly names = new Map<string, string>();
+  private readonly names = new BoundedMemo<string, string>(LABEL_NAMES);
 
   constructor(readonly rules: LabelNameRules) {}
 

@@ -2,6 +2,7 @@ import { Otlp2PrwError } from '../errors.js';
 import { type ExportMetricsRequest, type KeyValue, type Metric, type ResourceMetrics, Temporality } from '../otlp/model.js';
 import { MetricType } from '../rw/types.js';
 import { MetricContext } from './context.js';
+import { BoundedMemo } from './bounded-memo.js';
 import { LabelNameCache } from './label-name.js';
 import { resourceLabels, scopeLabels } from './labels.js';
 import { exemplarsHaveValues } from './exemplars.js';
@@ -40,9 +41,9 @@ export class Translator {
   /**
    * Built metric names by naming type, unit and OTLP name, across requests: an exporter sends the
    * same metrics every time, and building a name was ~4% of a 100-point request. Names that fail are
-   * not kept. Emptied when it reaches METRIC_NAMES.
+   * not kept.
    */
-  private readonly metricNames = new Map<string, string>();
+  private readonly metricNames = new BoundedMemo<string, string>(METRIC_NAMES);
 
   constructor(private readonly options: ResolvedTranslationOptions) {
     this.names = new LabelNameCache({
@@ -184,7 +185,6 @@ export class Translator {
     let name = this.metricNames.get(key);
     if (name === undefined) {
       name = buildMetricName(metric.name, metric.unit, type, this.options.translationStrategy, this.options.namespace);
-      if (this.metricNames.size === METRIC_NAMES) this.metricNames.clear();
       this.metricNames.set(key, name);
     }
     return name;
