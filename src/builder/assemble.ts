@@ -173,26 +173,14 @@ export class RequestAssembler {
       this.rowStart = new Uint32Array(2 * count + 1);
     }
     const { extraStart, rowStart } = this;
-    const { sampleStart, histogramStart, exemplarStart } = rows;
-    // The series' sample rows are one run when the series are consecutive (rows are grouped in series
-    // order); either way series i's rows are [rowStart[i], rowStart[i + 1]) of the batch.
-    let consecutive = true;
-    let rowAt = 0;
-    for (let r = first; r < end; r++) {
-      const s = series[r];
-      if (r > first && s !== series[r - 1] + 1) consecutive = false;
-      rowStart[r - first] = rowAt;
-      rowAt += sampleStart[s + 1] - sampleStart[s];
-      extraStart[r - first] = extra.pos;
-      if (histogramStart[s + 1] > histogramStart[s] || exemplarStart[s + 1] > exemplarStart[s]) this.encodeExtra(rows, s, r);
-    }
-    rowStart[count] = rowAt;
-    extraStart[count] = extra.pos;
+    const { sampleStart } = rows;
+    const consecutive = count > 0 && isRun(series, first, end);
+    const rowAt = consecutive ? this.layOutRun(rows, series[first], first, count) : this.layOutListed(rows, series, first, end);
     const batch = this.batchOf(first, end, rowAt, extra.pos, false);
     batch.extraBytes.set(extra.buf.subarray(0, extra.pos));
     batch.extraStart.set(extraStart.subarray(0, count + 1));
     batch.rowStart.set(rowStart.subarray(0, count + 1));
-    if (consecutive && count > 0) {
+    if (consecutive) {
       const from = sampleStart[series[first]];
       const to = from + rowAt;
       batch.value.set(samples.value.subarray(from, to));
@@ -219,6 +207,51 @@ export class RequestAssembler {
       }
     }
     return this.engine.writeSeries(batch, withCreated);
+  }
+
+  /**
+   * Row and extra starts of series s0 .. s0 + count - 1 (listed from `first`): rows are one run of the
+   * ordered columns, and only the series with histograms or exemplars are visited, found through the
+   * rows' series columns (a loop over every series was ~7% of end to end at 10k points). Returns the
+   * row count.
+   */
+  private layOutRun(rows: SeriesRows, s0: number, first: number, count: number): number {
+    const { sampleStart, histogramStart, exemplarStart } = rows;
+    const { extraStart, rowStart, extraWriter: extra, table } = this;
+    const base = sampleStart[s0];
+    for (let i = 0; i <= count; i++) rowStart[i] = sampleStart[s0 + i] - base;
+    const histogramEnd = histogramStart[s0 + count];
+    const exemplarEnd = exemplarStart[s0 + count];
+    let h = histogramStart[s0];
+    let e = exemplarStart[s0];
+    let laidOut = 0;
+    while (h < histogramEnd || e < exemplarEnd) {
+      const s = Math.min(h < histogramEnd ? table.histogramSeries[h] : Infinity, e < exemplarEnd ? table.exemplarSeries[e] : Infinity);
+      extraStart.fill(extra.pos, laidOut, s - s0 + 1);
+      this.encodeExtra(rows, s, first + s - s0);
+      laidOut = s - s0 + 1;
+      h = histogramStart[s + 1];
+      e = exemplarStart[s + 1];
+    }
+    extraStart.fill(extra.pos, laidOut, count + 1);
+    return rowStart[count];
+  }
+
+  /** Row and extra starts of the listed series [first, end), in any order; returns the row count. */
+  private layOutListed(rows: SeriesRows, series: ArrayLike<number>, first: number, end: number): number {
+    const { sampleStart, histogramStart, exemplarStart } = rows;
+    const { extraStart, rowStart, extraWriter: extra } = this;
+    let rowAt = 0;
+    for (let r = first; r < end; r++) {
+      const s = series[r];
+      rowStart[r - first] = rowAt;
+      rowAt += sampleStart[s + 1] - sampleStart[s];
+      extraStart[r - first] = extra.pos;
+      if (histogramStart[s + 1] > histogramStart[s] || exemplarStart[s + 1] > exemplarStart[s]) this.encodeExtra(rows, s, r);
+    }
+    rowStart[end - first] = rowAt;
+    extraStart[end - first] = extra.pos;
+    return rowAt;
   }
 
   /** TimeSeries fields 3 (histograms) and 4 (exemplars) of series `s`, listed at `r`. */
@@ -269,6 +302,12 @@ export class RequestAssembler {
     }
     return result;
   }
+}
+
+/** Whether series[first, end) are consecutive series numbers. */
+function isRun(series: ArrayLike<number>, first: number, end: number): boolean {
+  for (let r = first + 1; r < end; r++) if (series[r] !== series[r - 1] + 1) return false;
+  return true;
 }
 
 /** The records of the listed series, copied into `spare` (or a larger array). */
