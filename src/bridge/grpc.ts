@@ -10,7 +10,7 @@
 import type * as Grpc from '@grpc/grpc-js';
 import type { Logger } from './log.js';
 import { RpcCode, exportResponse, retryStatusDetails, rpcCodeFor } from './otlp-response.js';
-import type { ExportOutcome } from './server.js';
+import type { ExportOutcome, ListenTls } from './server.js';
 import type { BridgeTelemetry } from './telemetry.js';
 
 export const EXPORT_METHOD_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export';
@@ -32,6 +32,8 @@ export interface GrpcReceiverOptions {
   telemetry: BridgeTelemetry;
   logger: Logger;
   retryAfterSeconds: number;
+  /** Serve over TLS (mutual TLS with `clientCa`); plaintext when undefined. */
+  tls?: ListenTls;
 }
 
 /** Thrown by start() when @grpc/grpc-js is not installed. */
@@ -105,12 +107,12 @@ export class OtlpGrpcReceiver {
     server.addService(definition, { Export: handleExport });
     const port = await new Promise<number>((resolve, reject) => {
       const address = options.host.includes(':') ? `[${options.host}]:${options.port}` : `${options.host}:${options.port}`;
-      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+      server.bindAsync(address, credentials(grpc, options.tls), (error, bound) => (error ? reject(error) : resolve(bound)));
     });
     return new OtlpGrpcReceiver(server, options.host, port);
   }
 
-  /** host:port, as an OTLP gRPC exporter's endpoint takes it (with http:// for plaintext). */
+  /** host:port, as an OTLP gRPC exporter's endpoint takes it (with http:// for plaintext, https:// for TLS). */
   get address(): string {
     return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
   }
@@ -131,4 +133,10 @@ export class OtlpGrpcReceiver {
       });
     });
   }
+}
+
+function credentials(grpc: typeof Grpc, tls: ListenTls | undefined): Grpc.ServerCredentials {
+  if (tls === undefined) return grpc.ServerCredentials.createInsecure();
+  const clientCa = tls.clientCa === undefined ? null : Buffer.from(tls.clientCa);
+  return grpc.ServerCredentials.createSsl(clientCa, [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], tls.clientCa !== undefined);
 }

@@ -4,6 +4,7 @@
 // data points translation drops are reported back as partial success. With `grpc` set the same
 // pipeline also serves OTLP/gRPC (grpc.ts).
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type BuilderOptions, V2WriteRequestBuilder } from '../builder/builder.js';
 import type { DropStats } from '../builder/series-table.js';
@@ -28,10 +29,24 @@ export type ExportOutcome =
   /** `status` is the OTLP/HTTP status the spec pairs with the refusal; gRPC maps it to its code. */
   | { accepted: false; status: number; message: string; retryAfterSeconds?: number };
 
+/**
+ * TLS on the listening side, for OTLP/HTTP and OTLP/gRPC alike (PEM texts, as the OTel Collector's
+ * receivers take cert_file, key_file and client_ca_file).
+ */
+export interface ListenTls {
+  /** The server's certificate chain. */
+  cert: string;
+  key: string;
+  /** When set, clients must present a certificate this CA signed (mutual TLS). */
+  clientCa?: string;
+}
+
 export interface BridgeOptions {
   /** Default 127.0.0.1 (OTLP spec default port 4318; 0 picks a free one). */
   host?: string;
   port?: number;
+  /** Serve HTTPS (and gRPC over TLS) instead of plaintext. */
+  tls?: ListenTls;
   /** Also serve OTLP/gRPC (needs @grpc/grpc-js): default host 127.0.0.1, port 4317 (0 picks a free one). */
   grpc?: { host?: string; port?: number };
   /** Where translated requests go; the bridge closes it on close(). */
@@ -61,6 +76,7 @@ const BUILDER_POOL_SIZE = 8;
 export class OtlpHttpBridge {
   readonly telemetry = new BridgeTelemetry();
   private readonly server: Server;
+  private readonly scheme: 'http' | 'https';
   private grpc: OtlpGrpcReceiver | undefined;
   private readonly forwarder: Forwarder;
   private readonly wal: WriteAheadLog | undefined;
@@ -90,7 +106,13 @@ export class OtlpHttpBridge {
     this.drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
     this.walRetryIntervalMs = options.walRetryIntervalMs ?? 10_000;
     this.corsOrigins = corsMatchers(options.corsAllowedOrigins);
-    this.server = createServer((request, response) => this.route(request, response));
+    const route = (request: IncomingMessage, response: ServerResponse): void => this.route(request, response);
+    const tls = options.tls;
+    this.scheme = tls === undefined ? 'http' : 'https';
+    this.server =
+      tls === undefined
+        ? createServer(route)
+        : createTlsServer({ cert: tls.cert, key: tls.key, ca: tls.clientCa, requestCert: tls.clientCa !== undefined, rejectUnauthorized: tls.clientCa !== undefined }, route);
     // Slow-header clients are cut by Node; slow bodies by readRequestBody's own deadline (with a message).
     this.server.headersTimeout = Math.min(60_000, this.readTimeoutMs + 1_000);
     this.server.requestTimeout = 0;
@@ -127,6 +149,7 @@ export class OtlpHttpBridge {
           telemetry: bridge.telemetry,
           logger: bridge.logger,
           retryAfterSeconds: bridge.retryAfterSeconds,
+          tls: options.tls,
         });
       } catch (error) {
         await bridge.abort();
@@ -147,7 +170,7 @@ export class OtlpHttpBridge {
   /** e.g. http://127.0.0.1:4318 */
   get url(): string {
     const { address, port, family } = this.address;
-    return `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
+    return `${this.scheme}://${family === 'IPv6' ? `[${address}]` : address}:${port}`;
   }
 
   /** The OTLP/gRPC listener as host:port (an exporter's endpoint is http://host:port), if serving gRPC. */

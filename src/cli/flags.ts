@@ -114,6 +114,8 @@ Usage:
       that logs what arrives.
         --listen HOST:PORT            OTLP/HTTP (default 127.0.0.1:4318)
         --grpc-listen HOST:PORT       OTLP/gRPC (default 127.0.0.1:4317); --no-grpc turns it off
+        --listen-tls-cert-file F, --listen-tls-key-file F   serve HTTPS and gRPC over TLS;
+        --listen-tls-client-ca-file F also require client certificates from this CA (mutual TLS)
         --remote-write-url URL        e.g. http://localhost:9090/api/v1/write
         --protobuf-message v2|v1      force a message (default: v2, falling back to v1 on 415)
         --shards N                    parallel queues (default 4)

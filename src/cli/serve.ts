@@ -8,7 +8,7 @@ import { startDemoTraffic } from '../bridge/demo-traffic.js';
 import { EmbeddedReceiver } from '../bridge/embedded-receiver.js';
 import { LOG_LEVELS, type LogFormat, type LogLevel, type Logger, createLogger } from '../bridge/log.js';
 import { SenderForwarder, type SenderForwarderOptions } from '../bridge/sender-forwarder.js';
-import { METRICS_PATH, startBridge } from '../bridge/server.js';
+import { type ListenTls, METRICS_PATH, startBridge } from '../bridge/server.js';
 import { WriteAheadLog } from '../bridge/wal.js';
 import { RemoteWriteClient, RemoteWriteConfigError } from '../send/index.js';
 import { UsageError, translationFlags, translationOptionsFrom } from './flags.js';
@@ -18,6 +18,9 @@ export const serveFlags = {
   listen: { type: 'string' },
   'grpc-listen': { type: 'string' },
   'no-grpc': { type: 'boolean' },
+  'listen-tls-cert-file': { type: 'string' },
+  'listen-tls-key-file': { type: 'string' },
+  'listen-tls-client-ca-file': { type: 'string' },
   'remote-write-url': { type: 'string' },
   'protobuf-message': { type: 'string' },
   shards: { type: 'string' },
@@ -58,6 +61,8 @@ export interface ServeConfig {
   port: number;
   /** OTLP/gRPC listener; undefined with --no-grpc. */
   grpc: { host: string; port: number } | undefined;
+  /** TLS for both listeners; undefined: plaintext. */
+  listenTls: ListenTls | undefined;
   /** undefined: the embedded receiver. */
   remoteWriteUrl: string | undefined;
   forwarder: Omit<SenderForwarderOptions, 'url'>;
@@ -161,6 +166,16 @@ function headers(value: FlagValue): Record<string, string> | undefined {
   return result;
 }
 
+/** The listening side's TLS from the PEM texts of its three flags; certificate and key go together. */
+function listenTlsOf(cert: string | undefined, key: string | undefined, clientCa: string | undefined): ListenTls | undefined {
+  if (cert === undefined && key === undefined) {
+    if (clientCa !== undefined) throw new UsageError('--listen-tls-client-ca-file needs --listen-tls-cert-file and --listen-tls-key-file');
+    return undefined;
+  }
+  if (cert === undefined || key === undefined) throw new UsageError('--listen-tls-cert-file and --listen-tls-key-file go together');
+  return clientCa === undefined ? { cert, key } : { cert, key, clientCa };
+}
+
 /** The serve command line (plus environment and config file) as a checked configuration. */
 export function resolveServeConfig(args: string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
   const values = mergedFlagValues(args, env);
@@ -196,6 +211,10 @@ export function resolveServeConfig(args: string[], env: NodeJS.ProcessEnv = proc
       throw new UsageError(`--${flag} ${file}: ${(error as Error).message}`);
     }
   };
+  const listenTls = listenTlsOf(pem('listen-tls-cert-file'), pem('listen-tls-key-file'), pem('listen-tls-client-ca-file'));
+  if (listenTls !== undefined && values.demo === true) {
+    throw new UsageError('--demo posts to the bridge over plain HTTP: it cannot be combined with --listen-tls-cert-file');
+  }
   const tls = {
     ca: pem('tls-ca-file'),
     cert: pem('tls-cert-file'),
@@ -232,6 +251,7 @@ export function resolveServeConfig(args: string[], env: NodeJS.ProcessEnv = proc
     host,
     port,
     grpc,
+    listenTls,
     remoteWriteUrl,
     forwarder,
     builder: { engine, ...translationOptionsFrom(values) },
@@ -273,6 +293,7 @@ async function run(config: ServeConfig, logger: Logger): Promise<void> {
     host: config.host,
     port: config.port,
     grpc: config.grpc,
+    tls: config.listenTls,
     forwarder,
     builder: config.builder,
     maxBodyBytes: config.maxBodyBytes,
