@@ -8,7 +8,9 @@
  * JS into regions the module sizes (assembly/request.ts, assembly/series.ts), one call per batch.
  */
 
+import type { Limits } from '../limits.js';
 import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';
+import { type FusedImportHandler, type FusedModuleExports, FusedRequest, type FusedRules } from './fused-request.js';
 import { isLongRef, longRefIndex, refLength, refOffset } from './packed-ref.js';
 import { type LabelSetViews, type SeriesBatch, type SeriesBatchSize, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
 import type { SymbolEngine } from './types.js';
@@ -124,13 +126,20 @@ function checkExports(module: WebAssembly.Module): WebAssembly.Module {
   return module;
 }
 
-const imports = {
-  env: {
-    abort(_message: number, _file: number, line: number, column: number): never {
-      throw new SymbolEngineError(SymbolEngineErrorCode.WASM_ABORT, `symbols.wasm aborted at ${line}:${column}`);
-    },
-  },
-};
+function abort(_message: number, _file: number, line: number, column: number): never {
+  throw new SymbolEngineError(SymbolEngineErrorCode.WASM_ABORT, `symbols.wasm aborted at ${line}:${column}`);
+}
+
+/** The fused path's imports of one instance, routed to its current request (none: decline every call). */
+class FusedImports {
+  handler: FusedImportHandler | undefined;
+
+  readonly env = {
+    abort,
+    fusedAttributeLabel: (at: number, length: number): bigint => this.handler?.attributeLabel(at, length) ?? -1n,
+    fusedFloatLabel: (value: number): number => this.handler?.floatLabel(value) ?? -1,
+  };
+}
 
 export class WasmSymbolEngine implements SymbolEngine {
   readonly kind = 'wasm' as const;
@@ -157,8 +166,10 @@ export class WasmSymbolEngine implements SymbolEngine {
   private readonly oneString: string[] = [''];
   private readonly oneIndex = new Uint32Array(1);
 
+  private readonly imports = new FusedImports();
+
   constructor() {
-    const instance = new WebAssembly.Instance(symbolModule(), imports);
+    const instance = new WebAssembly.Instance(symbolModule(), { env: this.imports.env });
     this.wasm = instance.exports as unknown as SymbolModuleExports;
     this.bytes = new Uint8Array(this.wasm.memory.buffer);
     this.words = new Uint32Array(this.wasm.memory.buffer);
@@ -167,6 +178,16 @@ export class WasmSymbolEngine implements SymbolEngine {
     this.checkStatus(this.wasm.ensureOutput(OUTPUT_INDICES), 'ensureOutput');
     this.afterGrowableCall();
     this.growScratch(INITIAL_SCRATCH_BYTES);
+  }
+
+  /**
+   * The fused path over this instance's memory (its regions are apart from the symbol table's): one
+   * per builder, reused for each request it tries.
+   */
+  fusedRequest(rules: FusedRules, limits: Limits, withCreated: boolean): FusedRequest {
+    const request = new FusedRequest(this.wasm as unknown as FusedModuleExports, rules, limits, withCreated);
+    this.imports.handler = request;
+    return request;
   }
 
   get size(): number {

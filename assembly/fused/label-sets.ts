@@ -1,0 +1,85 @@
+// The request's label sets (a point's labels without `__name__`): flat (name id, value id) pairs
+// sorted by name, found or added by hash. A histogram point's ~17 series share one set.
+//
+//   records  per set (16 bytes): pool index of its first pair, pair count, hash, (pad)
+//   pool     u64 pairs: name id | value id << 32
+//   slots    u32, open addressing: set index + 1
+
+import { finishHash, mixWord } from './hash';
+import { SET_POOL, SET_RECORDS, SET_SLOTS, ensure, ensureSlots, start } from './regions';
+
+const RECORD_BYTES: usize = 16;
+export const NO_SET: u32 = 0xffffffff;
+
+let setCount: u32 = 0;
+let poolLength: u32 = 0;
+let slotCount: u32 = 0;
+/** Whether the last findOrAddSet added the set. */
+export let setWasAdded: bool = false;
+
+export function resetLabelSets(): void {
+  setCount = 0;
+  poolLength = 0;
+  if (slotCount != 0) memory.fill(start(SET_SLOTS), 0, <usize>slotCount << 2);
+}
+
+// @ts-ignore: decorator
+@inline export function setPairs(set: u32): usize {
+  return start(SET_POOL) + (<usize>load<u32>(start(SET_RECORDS) + <usize>set * RECORD_BYTES) << 3);
+}
+
+// @ts-ignore: decorator
+@inline export function setPairCount(set: u32): u32 {
+  return load<u32>(start(SET_RECORDS) + <usize>set * RECORD_BYTES, 4);
+}
+
+/** The set of the `count` pairs at `pairs`; NO_SET when memory cannot grow. */
+export function findOrAddSet(pairs: usize, count: u32): u32 {
+  let mixed: u64 = 0x9e3779b97f4a7c15 ^ <u64>count;
+  for (let i: u32 = 0; i < count; i++) mixed = mixWord(mixed, load<u64>(pairs + (<usize>i << 3)));
+  const hash = finishHash(mixed);
+  setWasAdded = false;
+  if (slotCount != 0) {
+    const mask = slotCount - 1;
+    const slots = start(SET_SLOTS);
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const held = load<u32>(slots + (<usize>slot << 2));
+      if (held == 0) break;
+      const record = start(SET_RECORDS) + <usize>(held - 1) * RECORD_BYTES;
+      if (load<u32>(record, 8) != hash || load<u32>(record, 4) != count) continue;
+      const pool = start(SET_POOL) + (<usize>load<u32>(record) << 3);
+      let same = true;
+      for (let i: u32 = 0; i < count; i++) {
+        if (load<u64>(pool + (<usize>i << 3)) != load<u64>(pairs + (<usize>i << 3))) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return held - 1;
+    }
+  }
+  const slots = ensureSlots(SET_SLOTS, setCount + 1, slotCount);
+  if (slots == 0 || !ensure(SET_RECORDS, <u64>(setCount + 1) * RECORD_BYTES) || !ensure(SET_POOL, (<u64>poolLength + count) << 3)) return NO_SET;
+  if (slots != slotCount) {
+    slotCount = slots;
+    for (let s: u32 = 0; s < setCount; s++) insert(s, load<u32>(start(SET_RECORDS) + <usize>s * RECORD_BYTES, 8));
+  }
+  const set = setCount++;
+  const record = start(SET_RECORDS) + <usize>set * RECORD_BYTES;
+  store<u32>(record, poolLength);
+  store<u32>(record, count, 4);
+  store<u32>(record, hash, 8);
+  memory.copy(start(SET_POOL) + (<usize>poolLength << 3), pairs, <usize>count << 3);
+  poolLength += count;
+  insert(set, hash);
+  setWasAdded = true;
+  return set;
+}
+
+function insert(set: u32, hash: u32): void {
+  const mask = slotCount - 1;
+  const slots = start(SET_SLOTS);
+  let slot = hash & mask;
+  while (load<u32>(slots + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;
+  store<u32>(slots + (<usize>slot << 2), set + 1);
+}
