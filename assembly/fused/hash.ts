@@ -23,8 +23,13 @@ export function hashBytes(at: usize, length: u32): u32 {
 
 // @ts-ignore: decorator
 @inline export function finishHash(hash: u64): u32 {
-  const mixed = hash * 0xc4ceb9fe1a85ec53;
-  return <u32>(mixed ^ (mixed >> 29));
+  // MurmurHash3's fmix64: every input bit reaches the low bits the slot masks keep (a single multiply
+  // left series keys clustered: the series lookups were ~25% of add() at 10k points).
+  let mixed = hash ^ (hash >> 33);
+  mixed *= 0xff51afd7ed558ccd;
+  mixed ^= mixed >> 33;
+  mixed *= 0xc4ceb9fe1a85ec53;
+  return <u32>(mixed ^ (mixed >> 33));
 }
 
 export function sameBytes(a: usize, b: usize, length: u32): bool {

@@ -6,7 +6,7 @@
 
 import { BUCKETS, QUANTILES, ensure, start } from './regions';
 import { NO_FLOAT_LABEL, labelOfFloat } from './float-labels';
-import { NO_SET } from './label-sets';
+import { NO_SET, setWasAdded } from './label-sets';
 import { addAttribute, beginPoint, clearDeclined, declined, pointSet } from './point-labels';
 import { DUPLICATE, NO_LABEL, histogramRoom, histogramSeries, histogramWritten, sampleSeries } from './series';
 import { I64, LEN, VARINT, enter, lengthEnd, readFixed64, readVarint, resetMalformed, setCursor, setLimit, skipField, zigzag32 } from './wire';
@@ -69,7 +69,7 @@ function sample(set: u32, name: u32, extraName: u32, extraValue: u32, value: f64
   if (failed) return;
   checkValue(value);
   const stale = (flags & NO_RECORDED_VALUE) != 0;
-  if (sampleSeries(set, name, extraName, extraValue, value, timeMs, startMs, stale) >= DUPLICATE) failed = true;
+  if (sampleSeries(set, name, extraName, extraValue, value, timeMs, startMs, stale, setWasAdded) >= DUPLICATE) failed = true;
 }
 
 /** Walks the data message at [from, to): its data_points (field 1) through `kind`'s point reader. */
@@ -189,6 +189,15 @@ function histogramPoint(): void {
   if (set == NO_SET) return;
   if (hasSum) sample(set, nameId(SUM_NAME), NO_LABEL, 0, sum);
   sample(set, nameId(COUNT_NAME), NO_LABEL, 0, count);
+  // A point's series are distinct only if its `le` texts are (makeSeries skips the lookup for a new
+  // set): bounds strictly increasing and the last below +Inf; others go to the general path.
+  for (let i: u32 = 0; i < boundN; i++) {
+    const bound = load<f64>(bounds + (<usize>i << 3));
+    if (!(bound < Infinity) || (i > 0 && !(bound > load<f64>(bounds + (<usize>(i - 1) << 3))))) {
+      failed = true;
+      return;
+    }
+  }
   const finite = min(boundN, countN);
   const bucket = nameId(BUCKET_NAME);
   const le = nameId(LE);
@@ -250,6 +259,11 @@ function summaryPoint(): void {
   const quantileName = nameId(QUANTILE);
   for (let q: u32 = 0; q < quantiles && !failed; q++) {
     const entry = start(QUANTILES) + (<usize>q << 4);
+    // Distinct `quantile` texts, as for `le` above: strictly increasing quantiles, else declined.
+    if (q > 0 && !(load<f64>(entry) > load<f64>(entry - 16))) {
+      failed = true;
+      return;
+    }
     const text = labelOfFloat(load<f64>(entry));
     if (text == NO_FLOAT_LABEL) {
       failed = true;
@@ -352,7 +366,7 @@ function exponentialPoint(): void {
     positiveSpans, positiveSpanN, positiveDeltas, positiveDeltaN,
   );
   histogramWritten(length);
-  if (histogramSeries(set, nameId(NAME), length, startMs) >= DUPLICATE) failed = true;
+  if (histogramSeries(set, nameId(NAME), length, startMs, setWasAdded) >= DUPLICATE) failed = true;
 }
 
 let bucketsRead: u32 = 0;

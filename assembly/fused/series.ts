@@ -70,10 +70,13 @@ function find(set: u32, name: u32, extraName: u32, extraValue: u32, hash: u32): 
   return NO_SERIES;
 }
 
-/** A new series with the current metadata; DUPLICATE when it exists, NO_SERIES when memory cannot grow. */
-export function makeSeries(set: u32, name: u32, extraName: u32, extraValue: u32): u32 {
+/**
+ * A new series with the current metadata; DUPLICATE when it exists, NO_SERIES when memory cannot grow.
+ * `setIsNew`: the set was made by this point, whose series are distinct, so none can exist yet.
+ */
+export function makeSeries(set: u32, name: u32, extraName: u32, extraValue: u32, setIsNew: bool = false): u32 {
   const hash = hashKey(set, name, extraName, extraValue);
-  if (find(set, name, extraName, extraValue, hash) != NO_SERIES) return DUPLICATE;
+  if (!setIsNew && find(set, name, extraName, extraValue, hash) != NO_SERIES) return DUPLICATE;
   const slots = ensureSlots(SERIES_SLOTS, seriesCount + 1, slotCount);
   if (slots == 0 || !ensure(SERIES, <u64>(seriesCount + 1) * RECORD_BYTES)) return NO_SERIES;
   if (slots != slotCount) {
@@ -123,19 +126,16 @@ export function addRow(series: u32, value: f64, timestamp: i64, startTimestamp: 
   return true;
 }
 
-/**
- * The series `set` + `name` (+ extra) with one sample: made, or DUPLICATE / NO_SERIES. `setIsNew`: no
- * series of the set exists yet, none can be a duplicate (still hashed, for later points).
- */
-export function sampleSeries(set: u32, name: u32, extraName: u32, extraValue: u32, value: f64, timestamp: i64, startTimestamp: i64, stale: bool): u32 {
-  const series = makeSeries(set, name, extraName, extraValue);
+/** The series `set` + `name` (+ extra) with one sample: made, or DUPLICATE / NO_SERIES (see makeSeries). */
+export function sampleSeries(set: u32, name: u32, extraName: u32, extraValue: u32, value: f64, timestamp: i64, startTimestamp: i64, stale: bool, setIsNew: bool): u32 {
+  const series = makeSeries(set, name, extraName, extraValue, setIsNew);
   if (series >= DUPLICATE) return series;
   return addRow(series, value, timestamp, startTimestamp, stale) ? series : NO_SERIES;
 }
 
 /** The series of the last histogram written at [histogramBytes - length, histogramBytes). */
-export function histogramSeries(set: u32, name: u32, length: u32, startTimestamp: i64): u32 {
-  const series = makeSeries(set, name, NO_LABEL, 0);
+export function histogramSeries(set: u32, name: u32, length: u32, startTimestamp: i64, setIsNew: bool): u32 {
+  const series = makeSeries(set, name, NO_LABEL, 0, setIsNew);
   if (series >= DUPLICATE) return series;
   const record = seriesRecord(series);
   store<u32>(record, histogramBytes - length, 36);
