@@ -25,6 +25,14 @@ let count: u32 = 0;
 /** Set when the point cannot be labelled here. */
 export let declined: bool = false;
 
+/**
+ * The label name the current metric's series put in besides `__name__` (`le` for classic histograms,
+ * `quantile` for summaries): a point label of that name would be replaced in some of its series only,
+ * which the general path's series table settles; declined here.
+ */
+let putInName: u32 = 0xffffffff;
+
+export function setPutInName(value: u32): void { putInName = value; }
 export function setContextCount(value: u32): void { contextCount = value; }
 export function setMaxSetPairs(value: u32): void { maxSetPairs = value; }
 
@@ -46,6 +54,10 @@ export function addAttribute(at: usize, length: u32): void {
   }
   const name = <u32>label;
   const value = <u32>(label >> 32);
+  if (name == putInName) {
+    declined = true;
+    return;
+  }
   // Ranks are read again each time: a name first seen in this point renumbers later ones.
   const rank = rankOf(name);
   let at4 = <usize>count << 2;

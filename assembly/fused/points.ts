@@ -7,7 +7,7 @@
 import { BUCKETS, QUANTILES, ensure, start } from './regions';
 import { NO_FLOAT_LABEL, labelOfFloat } from './float-labels';
 import { NO_SET, setWasAdded } from './label-sets';
-import { addAttribute, beginPoint, clearDeclined, declined, pointSet } from './point-labels';
+import { addAttribute, beginPoint, clearDeclined, declined, pointSet, setPutInName } from './point-labels';
 import { DUPLICATE, NO_LABEL, histogramRoom, histogramSeries, histogramWritten, sampleSeries } from './series';
 import { I64, LEN, VARINT, enter, lengthEnd, readFixed64, readVarint, resetMalformed, setCursor, setLimit, skipField, zigzag32 } from './wire';
 import * as wire from './wire';
@@ -79,6 +79,7 @@ export function walkMetric(kind: u32, from: usize, to: usize): i32 {
   latest = i64.MIN_VALUE;
   failed = false;
   clearDeclined();
+  setPutInName(kind == HISTOGRAM ? nameId(LE) : kind == SUMMARY ? nameId(QUANTILE) : 0xffffffff);
   resetMalformed();
   const outerLimit = to;
   enter(from, to);

@@ -213,6 +213,8 @@ export class V2WriteRequestBuilder {
     this.holdsFused = false;
     this.requests = 0;
     this.addProtobuf(bytes);
+    // The general path's encode would have left its symbols in the engine (stats().symbols).
+    if (this.fusedEncoded) this.symbolizeAll();
   }
 
   /** maxRequestBytes, before decoding. A parsed JSON object has no byte size and is not measured. */

@@ -66,8 +66,11 @@ const NO_VALUE = 0xffffffff;
 const MAX_CONTEXT = 1024;
 /** Labels of a series the module merges at most (assembly/fused/writer.ts). */
 const MAX_SERIES_LABELS = 2046;
-/** Label names a series' extra label may have: a point label of one of these names is left to the general path. */
+/** Label names series put in: `__name__`, and `le` (classic histograms) or `quantile` (summaries). */
 const PUT_IN_NAMES = ['__name__', 'le', 'quantile'];
+const METRIC_NAME_LABEL = '__name__';
+/** A metric's put-in label besides `__name__`, by PointKind (a point or context label of that name: declined). */
+const PUT_IN_BY_KIND = ['', '', 'le', '', 'quantile'];
 
 export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHandler {
   private readonly strings: FusedStrings;
@@ -116,7 +119,9 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     const contextIds: number[] = [];
     for (let i = 0; i < context.length; i++) {
       const name = strings.text(context.names[i]);
-      if (PUT_IN_NAMES.includes(name) || utf8LongerThan(name, this.limits.maxLabelNameBytes)) throw new FastPathDeclinedError(`context label ${name}`);
+      if (name === METRIC_NAME_LABEL || name === PUT_IN_BY_KIND[metric.kind] || utf8LongerThan(name, this.limits.maxLabelNameBytes)) {
+        throw new FastPathDeclinedError(`context label ${name}`);
+      }
       strings.labelName(name);
       const value = context.values[i];
       if (value >= 0 && utf8LongerThan(strings.text(value), this.limits.maxLabelValueBytes)) throw new FastPathDeclinedError('label value bytes');
@@ -150,7 +155,8 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
       const label = this.rules.attributeLabel(new Uint8Array(this.wasm.memory.buffer, at, length).slice());
       if (label === undefined) return SKIPPED_LABEL;
       const [name, value] = label;
-      if (PUT_IN_NAMES.includes(name) || utf8LongerThan(name, this.limits.maxLabelNameBytes)) return DECLINED_LABEL;
+      // The module declines `le` and `quantile` where the metric puts them in (point-labels.ts).
+      if (name === METRIC_NAME_LABEL || utf8LongerThan(name, this.limits.maxLabelNameBytes)) return DECLINED_LABEL;
       const nameId = this.strings.labelName(name);
       const valueId = value === '' ? NO_VALUE : this.labelValueId(value);
       return BigInt(nameId) | (BigInt(valueId) << 32n);
@@ -216,7 +222,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   labelSet(labels: FlatLabels): number {
     const ids = new Int32Array(labels.length);
     for (let i = 0; i < labels.length; i += 2) {
-      if (PUT_IN_NAMES.includes(labels[i]) || utf8LongerThan(labels[i], this.limits.maxLabelNameBytes)) throw new FastPathDeclinedError(`label ${labels[i]}`);
+      if (labels[i] === METRIC_NAME_LABEL || utf8LongerThan(labels[i], this.limits.maxLabelNameBytes)) throw new FastPathDeclinedError(`label ${labels[i]}`);
       ids[i] = this.strings.labelName(labels[i]);
       ids[i + 1] = this.labelValueId(labels[i + 1]);
     }

@@ -213,8 +213,10 @@ function decodeMetric(reader: ProtoReader, end: number, where: Where): Metric {
 /** Whether the request being decoded leaves data points as bytes (forEachResourceMetrics). */
 let lazyPoints = false;
 
-function lazyRange(start: number, end: number, count: number): LazyPoints | undefined {
-  return lazyPoints ? { start, end, count } : undefined;
+/** `data` with its points' byte range when decoding with `lazyPoints` (without the key otherwise: decoded trees compare equal). */
+function withLazy(data: MetricData, start: number, end: number, count: number): MetricData {
+  if (lazyPoints && data.type !== 'empty') data.lazy = { start, end, count } satisfies LazyPoints;
+  return data;
 }
 
 /** Gauge (data_points 1) and Sum (data_points 1, aggregation_temporality 2, is_monotonic 3). */
@@ -238,8 +240,7 @@ function decodeNumberMetric(reader: ProtoReader, end: number, where: Where, type
   }
   reader.endOf(end, type);
   where.point = -1;
-  const lazy = lazyRange(start, end, lazyCount);
-  return type === 'gauge' ? { type, points, lazy } : { type, points, temporality, monotonic, lazy };
+  return withLazy(type === 'gauge' ? { type, points } : { type, points, temporality, monotonic }, start, end, lazyCount);
 }
 
 function decodeHistogramMetric(reader: ProtoReader, end: number, where: Where): MetricData {
@@ -260,7 +261,7 @@ function decodeHistogramMetric(reader: ProtoReader, end: number, where: Where): 
   }
   reader.endOf(end, 'histogram');
   where.point = -1;
-  return { type: 'histogram', points, temporality, lazy: lazyRange(start, end, lazyCount) };
+  return withLazy({ type: 'histogram', points, temporality }, start, end, lazyCount);
 }
 
 function decodeExponentialHistogramMetric(reader: ProtoReader, end: number, where: Where): MetricData {
@@ -281,7 +282,7 @@ function decodeExponentialHistogramMetric(reader: ProtoReader, end: number, wher
   }
   reader.endOf(end, 'exponentialHistogram');
   where.point = -1;
-  return { type: 'exponentialHistogram', points, temporality, lazy: lazyRange(start, end, lazyCount) };
+  return withLazy({ type: 'exponentialHistogram', points, temporality }, start, end, lazyCount);
 }
 
 function decodeSummaryMetric(reader: ProtoReader, end: number, where: Where): MetricData {
@@ -300,5 +301,5 @@ function decodeSummaryMetric(reader: ProtoReader, end: number, where: Where): Me
   }
   reader.endOf(end, 'summary');
   where.point = -1;
-  return { type: 'summary', points, lazy: lazyRange(start, end, lazyCount) };
+  return withLazy({ type: 'summary', points }, start, end, lazyCount);
 }
