@@ -98,7 +98,8 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     this.strings.beginRequest();
     this.labelledSets.length = 0;
     this.putInIds = PUT_IN_NAMES.map((name) => this.strings.labelName(name));
-    const at = this.wasm.fusedBeginRequest(bytes.length, this.putInIds[0], Math.max(0, this.maxSetPairs));
+    // Addresses are unsigned: a 1M-point request takes the module past 2 GiB.
+    const at = this.wasm.fusedBeginRequest(bytes.length, this.putInIds[0], Math.max(0, this.maxSetPairs)) >>> 0;
     if (at === 0) throw new FastPathDeclinedError('out of memory');
     new Uint8Array(this.wasm.memory.buffer, at, bytes.length).set(bytes);
     this.inputAt = at;
@@ -129,8 +130,8 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     }
     this.setMetric(metric.metadata, contextIds.length / 3);
     const buffer = this.wasm.memory.buffer;
-    new Uint32Array(buffer, this.wasm.fusedNamesPointer(), names.length).set(names);
-    new Uint32Array(buffer, this.wasm.fusedContextPointer(), contextIds.length).set(contextIds);
+    new Uint32Array(buffer, (this.wasm.fusedNamesPointer() >>> 0), names.length).set(names);
+    new Uint32Array(buffer, (this.wasm.fusedContextPointer() >>> 0), contextIds.length).set(contextIds);
     const { start, end, count } = metric.points;
     const status = this.wasm.fusedWalkMetric(metric.kind, start, end);
     if (status !== WALK_OK || this.wasm.fusedWalkedPoints() !== count) throw new FastPathDeclinedError('the module declined a metric');
@@ -152,7 +153,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   /** The module's `fusedAttributeLabel` import: never throws (an exception would unwind through the module). */
   attributeLabel(at: number, length: number): bigint {
     try {
-      const label = this.rules.attributeLabel(new Uint8Array(this.wasm.memory.buffer, at, length).slice());
+      const label = this.rules.attributeLabel(new Uint8Array(this.wasm.memory.buffer, at >>> 0, length).slice());
       if (label === undefined) return SKIPPED_LABEL;
       const [name, value] = label;
       // The module declines `le` and `quantile` where the metric puts them in (point-labels.ts).
@@ -206,7 +207,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   /** Writes the request; a view of module memory, valid until the module's next call. */
   write(): Uint8Array {
     this.wasm.fusedWrite(this.withCreated ? 1 : 0);
-    return new Uint8Array(this.wasm.memory.buffer, this.wasm.fusedOutputPointer(), this.wasm.fusedOutputLength());
+    return new Uint8Array(this.wasm.memory.buffer, (this.wasm.fusedOutputPointer() >>> 0), this.wasm.fusedOutputLength() >>> 0);
   }
 
   // SeriesSink: what the translator makes itself on the fused path (target_info).
@@ -244,7 +245,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     const pairs = this.labelledSets[set];
     this.setMetric(metadata, 0);
     if (this.wasm.fusedEnsureScratch(4 * pairs.length) === 0) throw new FastPathDeclinedError('out of memory');
-    new Int32Array(this.wasm.memory.buffer, this.wasm.fusedScratchPointer(), pairs.length).set(pairs);
+    new Int32Array(this.wasm.memory.buffer, (this.wasm.fusedScratchPointer() >>> 0), pairs.length).set(pairs);
     if (this.wasm.fusedLabelledSample(pairs.length / 2, name, timestamp, value) !== WALK_OK) throw new FastPathDeclinedError('target_info sample');
   }
 

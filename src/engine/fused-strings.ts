@@ -93,7 +93,7 @@ export class FusedStrings {
     ordered.splice(low, 0, id);
     this.isName[id] = 1;
     // A new name renumbers the names after it; names are few.
-    const ranks = new Uint32Array(this.wasm.memory.buffer, this.wasm.fusedRanksPointer(), this.texts.length);
+    const ranks = new Uint32Array(this.wasm.memory.buffer, (this.wasm.fusedRanksPointer() >>> 0), this.texts.length);
     for (let i = low; i < ordered.length; i++) ranks[ordered[i]] = i;
     return id;
   }
@@ -110,15 +110,15 @@ export class FusedStrings {
     for (let id = this.flushed; id < this.texts.length; id++) bound += this.texts[id].length * MAX_UTF8_BYTES_PER_CODE_UNIT;
     if (this.wasm.fusedEnsureStringBytes(bound) === 0 || this.wasm.fusedEnsureScratch(4 * count) === 0) throw new FastPathDeclinedError('out of memory');
     const buffer = this.wasm.memory.buffer;
-    const bytes = new Uint8Array(buffer, this.wasm.fusedStringBytesPointer());
-    const lengths = new Uint32Array(buffer, this.wasm.fusedScratchPointer(), count);
-    let at = this.wasm.fusedStringByteLength();
+    const bytes = new Uint8Array(buffer, (this.wasm.fusedStringBytesPointer() >>> 0));
+    const lengths = new Uint32Array(buffer, (this.wasm.fusedScratchPointer() >>> 0), count);
+    let at = this.wasm.fusedStringByteLength() >>> 0;
     for (let i = 0; i < count; i++) {
       const written = writeUtf8(this.texts[this.flushed + i], bytes, at);
       lengths[i] = written;
       at += written;
     }
-    if (this.wasm.fusedAddStrings(this.wasm.fusedScratchPointer(), count) === 0) throw new FastPathDeclinedError('out of memory');
+    if (this.wasm.fusedAddStrings((this.wasm.fusedScratchPointer() >>> 0), count) === 0) throw new FastPathDeclinedError('out of memory');
     this.flushed = this.texts.length;
   }
 }

@@ -256,14 +256,14 @@ export class WasmSymbolEngine implements SymbolEngine {
     const { bytes } = seriesBatchLayout(size);
     this.checkStatus(this.wasm.ensureSeriesInputBytes(bytes), 'ensureSeriesInputBytes');
     this.afterGrowableCall();
-    return seriesBatchViews(this.wasm.memory.buffer, this.wasm.seriesInputPointer(), size);
+    return seriesBatchViews(this.wasm.memory.buffer, (this.wasm.seriesInputPointer() >>> 0), size);
   }
 
   labelSets(poolLength: number, setCount: number): LabelSetViews {
     this.checkStatus(this.wasm.ensureLabelSets(poolLength, setCount), 'ensureLabelSets');
     this.afterGrowableCall();
     const buffer = this.wasm.memory.buffer;
-    return { pool: new Uint32Array(buffer, this.wasm.labelPoolPointer(), poolLength), start: new Uint32Array(buffer, this.wasm.setStartsPointer(), setCount + 1) };
+    return { pool: new Uint32Array(buffer, (this.wasm.labelPoolPointer() >>> 0), poolLength), start: new Uint32Array(buffer, (this.wasm.setStartsPointer() >>> 0), setCount + 1) };
   }
 
   labelNames(idCount: number): Uint32Array {
@@ -272,13 +272,13 @@ export class WasmSymbolEngine implements SymbolEngine {
     if (count === -2) this.checkStatus(WASM_STATUS.OUT_OF_MEMORY, 'labelNames');
     if (count < 0) this.checkStatus(WASM_STATUS.MALFORMED_BATCH, 'labelNames');
     this.rankedIds = idCount;
-    return new Uint32Array(this.wasm.memory.buffer, this.wasm.labelNamesPointer(), count);
+    return new Uint32Array(this.wasm.memory.buffer, (this.wasm.labelNamesPointer() >>> 0), count);
   }
 
   rankNames(sorted: ArrayLike<number>): void {
     // labelNames made room for idCount names; more cannot be distinct ids below it.
     if (sorted.length > this.rankedIds) this.checkStatus(WASM_STATUS.MALFORMED_BATCH, 'rankNames');
-    new Uint32Array(this.wasm.memory.buffer, this.wasm.labelNamesPointer(), sorted.length).set(sorted);
+    new Uint32Array(this.wasm.memory.buffer, (this.wasm.labelNamesPointer() >>> 0), sorted.length).set(sorted);
     if (this.wasm.rankNames(sorted.length) === 0) this.checkStatus(WASM_STATUS.MALFORMED_BATCH, 'rankNames');
   }
 
@@ -293,13 +293,13 @@ export class WasmSymbolEngine implements SymbolEngine {
   }
 
   numbered(): Uint32Array {
-    return new Uint32Array(this.wasm.memory.buffer, this.wasm.numberedPointer(), this.wasm.numberedLength());
+    return new Uint32Array(this.wasm.memory.buffer, (this.wasm.numberedPointer() >>> 0), this.wasm.numberedLength());
   }
 
   idSymbols(idCount: number): Uint32Array {
     this.checkStatus(this.wasm.ensureIdSymbols(idCount), 'ensureIdSymbols');
     this.afterGrowableCall();
-    return new Uint32Array(this.wasm.memory.buffer, this.wasm.idSymbolsPointer(), idCount);
+    return new Uint32Array(this.wasm.memory.buffer, (this.wasm.idSymbolsPointer() >>> 0), idCount);
   }
 
   writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array {
@@ -307,7 +307,7 @@ export class WasmSymbolEngine implements SymbolEngine {
     const written = this.wasm.writeSeries(batch.count, o[0], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], withCreatedTimestamp ? 1 : 0);
     this.afterGrowableCall();
     if (written < 0) this.checkStatus(-written, 'writeSeries');
-    const start = this.wasm.seriesOutputPointer();
+    const start = (this.wasm.seriesOutputPointer() >>> 0);
     return this.bytes.subarray(start, start + written);
   }
 
@@ -378,7 +378,7 @@ export class WasmSymbolEngine implements SymbolEngine {
   }
 
   private syncScratch(): void {
-    this.scratchStart = this.wasm.scratchPtr();
+    this.scratchStart = (this.wasm.scratchPtr() >>> 0);
     this.scratchEnd = this.scratchStart + this.wasm.scratchCapacity();
     this.scratchView = this.bytes.subarray(this.scratchStart, this.scratchEnd);
     this.outputWordIndex = this.wasm.outputPtr() >>> 2;
@@ -388,7 +388,7 @@ export class WasmSymbolEngine implements SymbolEngine {
     this.symbolTotal = this.wasm.symbolCount();
     this.refsWordIndex = this.wasm.refsPtr() >>> 2;
     this.longRefsWordIndex = this.wasm.longRefsPtr() >>> 2;
-    this.arenaStart = this.wasm.arenaPtr();
+    this.arenaStart = (this.wasm.arenaPtr() >>> 0);
     this.tableStale = false;
   }
 
