@@ -55,12 +55,15 @@ export function ensure(region: u32, needed: u64): bool {
   return true;
 }
 
-/** Slot tables (u32 entry index + 1, 0 empty) sized to a power of two at least twice `entries`. */
-export function ensureSlots(region: u32, entries: u32, slotCount: u32): u32 {
+/**
+ * Slot tables (entry index + 1, 0 empty; slots of 1 << `slotShift` bytes) sized to a power of two at
+ * least twice `entries`; grown ones are cleared.
+ */
+export function ensureSlots(region: u32, entries: u32, slotCount: u32, slotShift: u32 = 2): u32 {
   if (<u64>entries << 1 < <u64>slotCount) return slotCount;
   let next: u32 = slotCount == 0 ? 1024 : slotCount << 1;
   while (<u64>next <= <u64>entries << 1) next <<= 1;
-  if (!ensure(region, <u64>next << 2)) return 0;
-  memory.fill(start(region), 0, <usize>next << 2);
+  if (!ensure(region, <u64>next << slotShift)) return 0;
+  memory.fill(start(region), 0, <usize>next << slotShift);
   return next;
 }
