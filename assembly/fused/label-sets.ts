@@ -2,14 +2,16 @@
 // sorted by name, found or added by hash. A histogram point's ~17 series share one set.
 //
 //   records  per set (32 bytes): pool index of its first pair, pair count, hash, (pad), its run of
-//            series: first series, count, whether they are in the series hash (series.ts)
+//            series: first series, count, whether they are in the series hash (series.ts); the
+//            writer's cache (writer.ts): its pairs' labels_refs bytes size, their offset, the insertion
+//            point of `__name__`, the last other put-in name and its insertion point
 //   pool     u64 pairs: name id | value id << 32
 //   slots    u64, open addressing: set index + 1 | hash << 32 (the hash first, as in series.ts)
 
 import { finishHash, mixWord } from './hash';
 import { SET_POOL, SET_RECORDS, SET_SLOTS, ensure, ensureSlots, start } from './regions';
 
-const RECORD_BYTES: usize = 32;
+const RECORD_BYTES: usize = 48;
 export const NO_SET: u32 = 0xffffffff;
 
 let setCount: u32 = 0;
@@ -38,6 +40,12 @@ export function resetLabelSets(): void {
 // @ts-ignore: decorator
 @inline export function setSeriesRun(set: u32): usize {
   return start(SET_RECORDS) + <usize>set * RECORD_BYTES + 16;
+}
+
+/** Where set `set`'s writer cache is (writer.ts): pairs size, bytes offset, name point, extra name, extra point. */
+// @ts-ignore: decorator
+@inline export function setWriterCache(set: u32): usize {
+  return start(SET_RECORDS) + <usize>set * RECORD_BYTES + 28;
 }
 
 /** The set of the `count` pairs at `pairs`; NO_SET when memory cannot grow. */
@@ -81,6 +89,8 @@ export function findOrAddSet(pairs: usize, count: u32): u32 {
   store<u32>(record, 0, 16);
   store<u32>(record, 0, 20);
   store<u32>(record, 0, 24);
+  // The writer's cache: all unknown.
+  memory.fill(record + 28, 0xff, 20);
   memory.copy(start(SET_POOL) + (<usize>poolLength << 3), pairs, <usize>count << 3);
   poolLength += count;
   insert(set, hash);

@@ -28,7 +28,8 @@ export const OUTPUT: u32 = 18;
 export const SCRATCH: u32 = 19;
 export const ATTRIBUTE_BYTES: u32 = 20;
 export const QUANTILES: u32 = 21;
-const REGION_COUNT: u32 = 22;
+export const SET_BYTES: u32 = 22;
+const REGION_COUNT: u32 = 23;
 
 const TABLE: usize = memory.data(<i32>REGION_COUNT * 8);
 

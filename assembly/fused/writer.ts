@@ -4,8 +4,9 @@
 // assembly/request.ts numberSeries) and sizes every series; the second writes the symbols and the
 // series (as assembly/series.ts writeSeries does) once, at their final place.
 
-import { NUMBERED, OUTPUT, ROWS, SYMBOL_OF, STRING_BYTES, ensure, start } from './regions';
-import { setPairCount, setPairs } from './label-sets';
+import { NUMBERED, OUTPUT, ROWS, SET_BYTES, SYMBOL_OF, STRING_BYTES, ensure, start } from './regions';
+import { setPairCount, setPairs, setWriterCache } from './label-sets';
+import { copyBytes } from '../varint';
 import { NO_LABEL, ROW_BYTES, histogramBytes, seriesCount, seriesRecord } from './series';
 import { rankOf, stringLength, stringOffset } from './strings';
 import { HISTOGRAMS } from './regions';
@@ -99,6 +100,110 @@ function mergeLabels(record: usize): u32 {
   return n;
 }
 
+const UNKNOWN: u32 = 0xffffffff;
+let setBytesLength: u32 = 0;
+
+/** The put-in labels of a series in name order (putIns): first name, value, second name (NO_LABEL: none), value. */
+let putFirstName: u32 = 0;
+let putFirstValue: u32 = 0;
+let putSecondName: u32 = NO_LABEL;
+let putSecondValue: u32 = 0;
+
+function putIns(record: usize): void {
+  putFirstName = nameLabel;
+  putFirstValue = load<u32>(record, 4);
+  putSecondName = load<u32>(record, 8);
+  putSecondValue = load<u32>(record, 12);
+  if (putSecondName != NO_LABEL && rankOf(putSecondName) < rankOf(putFirstName)) {
+    putSecondName = putFirstName;
+    putSecondValue = putFirstValue;
+    putFirstName = load<u32>(record, 8);
+    putFirstValue = load<u32>(record, 12);
+  }
+}
+
+/** How many of the `count` pairs at `pairs` rank before label name `name`. */
+function insertionPoint(pairs: usize, count: u32, name: u32): u32 {
+  const rank = rankOf(name);
+  let point: u32 = 0;
+  while (point < count && rankOf(<u32>load<u64>(pairs + (<usize>point << 3))) < rank) point++;
+  return point;
+}
+
+/**
+ * The set's labels_refs bytes (its pairs' symbols as varints), made on its first series in the write
+ * pass: per set, (pairs + 1) u32 byte ends then the bytes, at SET_BYTES + the returned offset (room
+ * made by numberRequest). A histogram point's ~17 series share them.
+ */
+function setBytes(set: u32): u32 {
+  const cache = setWriterCache(set);
+  const known = load<u32>(cache, 4);
+  if (known != UNKNOWN) return known;
+  const pairs = setPairs(set);
+  const count = setPairCount(set);
+  const offset = setBytesLength;
+  const ends = start(SET_BYTES) + offset;
+  let at = ends + ((<usize>count + 1) << 2);
+  const bytes = at;
+  store<u32>(ends, 0);
+  for (let p: u32 = 0; p < count; p++) {
+    const pair = load<u64>(pairs + (<usize>p << 3));
+    at = writeVarint(at, symbolOf(<u32>pair));
+    at = writeVarint(at, symbolOf(<u32>(pair >> 32)));
+    store<u32>(ends + ((<usize>p + 1) << 2), <u32>(at - bytes));
+  }
+  setBytesLength = <u32>(at - start(SET_BYTES)) + 8;
+  store<u32>(cache, offset, 4);
+  return offset;
+}
+
+/** Series `record`'s labels_refs at `at` (after numberRequest): its set's bytes with the put-in labels between. */
+function writeLabels(at: usize, record: usize): usize {
+  const set = load<u32>(record);
+  const offset = setBytes(set);
+  const cache = setWriterCache(set);
+  const count = setPairCount(set);
+  const pairs = setPairs(set);
+  putIns(record);
+  let namePoint = load<u32>(cache, 8);
+  if (namePoint == UNKNOWN) {
+    namePoint = insertionPoint(pairs, count, nameLabel);
+    store<u32>(cache, namePoint, 8);
+  }
+  let firstPoint = namePoint;
+  let secondPoint: u32 = count;
+  if (putSecondName != NO_LABEL) {
+    const extra = load<u32>(record, 8);
+    let extraPoint: u32;
+    if (load<u32>(cache, 12) == extra) extraPoint = load<u32>(cache, 16);
+    else {
+      extraPoint = insertionPoint(pairs, count, extra);
+      store<u32>(cache, extra, 12);
+      store<u32>(cache, extraPoint, 16);
+    }
+    // putIns ordered the two by rank: points follow the same order.
+    firstPoint = putFirstName == nameLabel ? namePoint : extraPoint;
+    secondPoint = putFirstName == nameLabel ? extraPoint : namePoint;
+  }
+  const ends = start(SET_BYTES) + offset;
+  const bytes = ends + ((<usize>count + 1) << 2);
+  const a = load<u32>(ends + (<usize>firstPoint << 2));
+  const b = load<u32>(ends + (<usize>secondPoint << 2));
+  const c = load<u32>(ends + (<usize>count << 2));
+  copyBytes(at, bytes, a);
+  at += a;
+  at = writeVarint(at, symbolOf(putFirstName));
+  at = writeVarint(at, symbolOf(putFirstValue));
+  copyBytes(at, bytes + a, b - a);
+  at += b - a;
+  if (putSecondName != NO_LABEL) {
+    at = writeVarint(at, symbolOf(putSecondName));
+    at = writeVarint(at, symbolOf(putSecondValue));
+  }
+  copyBytes(at, bytes + b, c - b);
+  return at + (c - b);
+}
+
 // @ts-ignore: decorator
 @inline function sampleSize(value: f64, timestamp: i64, startTimestamp: i64, stale: bool): u32 {
   let size: u32 = stale || value != 0 ? 9 : 0;
@@ -110,6 +215,17 @@ function mergeLabels(record: usize): u32 {
 // @ts-ignore: decorator
 @inline function optionalSize(value: u32): u32 {
   return value != 0 ? 1 + varintSize(value) : 0;
+}
+
+/** The labels_refs bytes of set `set`'s pairs (their symbols numbered). */
+function setPairsSize(set: u32): u32 {
+  const pairs = setPairs(set);
+  let size: u32 = 0;
+  for (let p: u32 = 0, count = setPairCount(set); p < count; p++) {
+    const pair = load<u64>(pairs + (<usize>p << 3));
+    size += varintSize(symbolOf(<u32>pair)) + varintSize(symbolOf(<u32>(pair >> 32)));
+  }
+  return size;
 }
 
 function createdOf(record: usize): i64 {
@@ -126,12 +242,24 @@ export function numberRequest(idCount: u32, withCreated: bool): i32 {
   // The last request's numbers go: only the ids it numbered were set.
   for (let i: u32 = 0; i < numberedCount; i++) store<u32>(start(SYMBOL_OF) + (<usize>load<u32>(start(NUMBERED) + (<usize>i << 2)) << 2), 0);
   numberedCount = 0;
+  let setBytesTotal: u64 = 0;
   let total: u64 = 2;
   for (let s: u32 = 0; s < seriesCount; s++) {
     const record = seriesRecord(s);
-    const n = mergeLabels(record);
+    const cache = setWriterCache(load<u32>(record));
     let labelsSize: u32 = 0;
-    for (let l: u32 = 0; l < n; l++) labelsSize += varintSize(use(load<u32>(LABELS + (<usize>l << 2))));
+    if (load<u32>(cache) == UNKNOWN) {
+      // The set's first series: every label in order; after it, the set's labels all have their symbols.
+      const n = mergeLabels(record);
+      for (let l: u32 = 0; l < n; l++) labelsSize += varintSize(use(load<u32>(LABELS + (<usize>l << 2))));
+      const pairsSize = setPairsSize(load<u32>(record));
+      store<u32>(cache, pairsSize);
+      setBytesTotal += <u64>(setPairCount(load<u32>(record)) + 1) * 4 + pairsSize + 8;
+    } else {
+      putIns(record);
+      labelsSize = load<u32>(cache) + varintSize(use(putFirstName)) + varintSize(use(putFirstValue));
+      if (putSecondName != NO_LABEL) labelsSize += varintSize(use(putSecondName)) + varintSize(use(putSecondValue));
+    }
     const help = use(load<u32>(record, 20));
     const unit = use(load<u32>(record, 24));
     const type = load<u32>(record, 16);
@@ -157,13 +285,16 @@ export function numberRequest(idCount: u32, withCreated: bool): i32 {
     const length = stringLength(load<u32>(start(NUMBERED) + (<usize>i << 2)));
     total += 1 + varintSize(length) + length;
   }
-  if (total > 0x7fffffff || !ensure(OUTPUT, total + 16)) return -1;
+  if (total > 0x7fffffff || !ensure(OUTPUT, total + 16) || !ensure(SET_BYTES, setBytesTotal + 8)) return -1;
   outputLength = <u32>total;
   return <i32>(numberedCount + 1);
 }
 
 /** Writes the request numbered last (numberRequest) at fusedOutputPointer(). */
 export function writeRequest(withCreated: bool): void {
+  setBytesLength = 0;
+  // The sets' bytes are remade per write (a set's cache offset from an earlier write is stale).
+  for (let s: u32 = 0; s < seriesCount; s++) store<u32>(setWriterCache(load<u32>(seriesRecord(s))), UNKNOWN, 4);
   let at = start(OUTPUT);
   // RW2 spec: symbols[0] is "".
   store<u8>(at++, 0x22);
@@ -184,8 +315,7 @@ export function writeRequest(withCreated: bool): void {
     at = writeVarint(at, load<u32>(record, 48));
     store<u8>(at++, 0x0a);
     at = writeVarint(at, load<u32>(record, 44));
-    const n = mergeLabels(record);
-    for (let l: u32 = 0; l < n; l++) at = writeVarint(at, symbolOf(load<u32>(LABELS + (<usize>l << 2))));
+    at = writeLabels(at, record);
     const rows = load<u32>(record, 32);
     for (let r = load<u32>(record, 28), end = r + rows; r < end; r++) {
       const row = start(ROWS) + <usize>r * ROW_BYTES;
