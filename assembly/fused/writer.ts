@@ -42,7 +42,10 @@ function use(id: u32): u32 {
   return id == 0 ? 0 : load<u32>(start(SYMBOL_OF) + (<usize>id << 2));
 }
 
-/** The merged label ids of one series, name then value (filled by mergeLabels). */
+/**
+ * The merged label ids of one series, name then value (filled by mergeLabels): room for 2046 labels,
+ * the most src/engine/fused-request.ts lets a set have (MAX_SERIES_LABELS) with its two put-ins.
+ */
 const LABELS_MAX: u32 = 4096;
 const LABELS: usize = memory.data(<i32>LABELS_MAX * 4);
 
@@ -375,6 +378,3 @@ export function writeRequest(withCreated: bool): void {
     }
   }
 }
-
-/** Labels of one series at most (maxLabelsPerSeries is checked well below). */
-export const MAX_SERIES_LABELS: u32 = LABELS_MAX / 2 - 2;
