@@ -92,3 +92,4 @@ export { ensureSeriesInputBytes, numberBatch, seriesInputPointer, seriesOutputPo
 export {
   beginNumbering, ensureIdSymbols, ensureLabelSets, idSymbolsPointer, labelPoolPointer, numberedLength, numberedPointer, setStartsPointer,
 } from './request';
+export * from './fused/request';

@@ -1,4 +1,5 @@
 import { type EngineKind, type SymbolEngine, createEngine } from '../engine/index.js';
+import { type FusedRequest, fastPathCounts } from '../engine/fused-request.js';
 import { LimitError, type Limits, resolveLimits, utf8ByteLength } from '../limits.js';
 import { decodeExportMetricsRequestJson, fromJsonObject } from '../otlp/decode-json.js';
 import { forEachResourceMetrics } from '../otlp/decode-protobuf.js';
@@ -94,6 +95,15 @@ export class V2WriteRequestBuilder {
   private spare = new SampleColumns();
   /** 0, 1, 2, ...: the list of all series. */
   private all: Int32Array = new Int32Array(0);
+  /** The wasm engine's fused path (undefined with the js engine). */
+  private readonly fused: FusedRequest | undefined;
+  /**
+   * Whether the builder's one request is held by the fused path (the series table is empty): then
+   * encode() and encodeSnappy() write it from WASM, and anything else replays it first (replayFused).
+   */
+  private holdsFused = false;
+  /** Whether the held request's bytes were written (stats().symbols, as after the general path's encode). */
+  private fusedEncoded = false;
 
   constructor(options: BuilderOptions = {}) {
     this.limits = resolveLimits(options.limits);
@@ -103,6 +113,7 @@ export class V2WriteRequestBuilder {
     const externalLabels = ownStringEntries(options.externalLabels);
     this.translator = new Translator(resolveTranslationOptions({ ...options, externalLabels }));
     this.encodeOptions = { createdTimestampField: options.createdTimestampField ?? false };
+    this.fused = this.engine.fusedRequest?.(this.translator.pointRules(), this.limits, this.encodeOptions.createdTimestampField === true);
   }
 
   get engineKind(): EngineKind {
@@ -116,8 +127,9 @@ export class V2WriteRequestBuilder {
   add(input: Uint8Array | string | object, format?: OtlpInputFormat): this {
     let request: ExportMetricsRequest;
     this.checkRequestBytes(input);
+    this.replayFused();
     if (input instanceof Uint8Array) {
-      if (format !== 'json') return this.addProtobuf(input);
+      if (format !== 'json') return this.requests === 0 && this.tryFused(input) ? this : this.addProtobuf(input);
       request = decodeExportMetricsRequestJson(input);
     } else if (typeof input === 'string') request = decodeExportMetricsRequestJson(input);
     else request = fromJsonObject(input);
@@ -156,6 +168,55 @@ export class V2WriteRequestBuilder {
     return this.added();
   }
 
+  /**
+   * The fused path (wasm engine, first protobuf request of an empty builder): the translator's rules
+   * above the points, the module for the points and the bytes. True when it took the request; false,
+   * with nothing changed but caches, when it declined (anything it cannot produce exactly as the
+   * general path would, including every error: the general path then throws its own).
+   */
+  private tryFused(bytes: Uint8Array): boolean {
+    const fused = this.fused;
+    if (fused === undefined) return false;
+    try {
+      fused.begin(bytes);
+      const context = this.translator.startRequest(fused);
+      let declined = false;
+      forEachResourceMetrics(
+        bytes,
+        (resourceMetrics) => {
+          if (declined) return;
+          try {
+            this.translator.translateWalkedResource(resourceMetrics, context, fused);
+          } catch {
+            declined = true;
+          }
+        },
+        { lazyPoints: true },
+      );
+      if (declined) throw new Error('declined');
+      fused.finish();
+    } catch {
+      fastPathCounts.declined++;
+      return false;
+    }
+    fastPathCounts.accepted++;
+    this.holdsFused = true;
+    this.fusedEncoded = false;
+    this.requests = 1;
+    return true;
+  }
+
+  /** Before anything but encode/encodeSnappy/stats: the held fused request goes through the general path. */
+  private replayFused(): void {
+    if (!this.holdsFused || this.fused === undefined) return;
+    const bytes = this.fused.inputBytes();
+    this.holdsFused = false;
+    this.requests = 0;
+    this.addProtobuf(bytes);
+    // The general path's encode would have left its symbols in the engine (stats().symbols).
+    if (this.fusedEncoded) this.symbolizeAll();
+  }
+
   /** maxRequestBytes, before decoding. A parsed JSON object has no byte size and is not measured. */
   private checkRequestBytes(input: Uint8Array | string | object): void {
     const max = this.limits.maxRequestBytes;
@@ -171,6 +232,7 @@ export class V2WriteRequestBuilder {
 
   /** Adds a request already in the internal OTLP shape (see src/otlp/model.ts). */
   addRequest(request: ExportMetricsRequest): this {
+    this.replayFused();
     this.series.begin();
     try {
       this.translator.translate(request, this.series);
@@ -193,6 +255,7 @@ export class V2WriteRequestBuilder {
 
   /** The RW2 request as plain objects. */
   build(): WriteRequest {
+    this.replayFused();
     const rows = this.symbolizeAll();
     const timeseries = this.assembler.timeSeries(rows, this.allSeries());
     const symbols: string[] = new Array(this.engine.size);
@@ -202,6 +265,10 @@ export class V2WriteRequestBuilder {
 
   /** The RW2 request as protobuf bytes (uncompressed). */
   encode(): Uint8Array {
+    if (this.holdsFused && this.fused !== undefined) {
+      this.fusedEncoded = true;
+      return this.fused.write().slice();
+    }
     const rows = this.symbolizeAll();
     this.writer.reset();
     this.assembler.write(this.writer, rows, this.allSeries(), this.encodeOptions);
@@ -210,6 +277,7 @@ export class V2WriteRequestBuilder {
 
   /** The RW2 request as the body Remote-Write sends: protobuf, snappy block compressed. */
   encodeSnappy(): Uint8Array {
+    if (this.holdsFused && this.fused !== undefined) return this.encodeFusedSnappy(this.fused);
     const rows = this.symbolizeAll();
     const writer = this.writer;
     const compressor = new SnappyBlockWriter();
@@ -223,20 +291,34 @@ export class V2WriteRequestBuilder {
     return compressor.finish();
   }
 
+  /** encodeSnappy of the fused request: compressed from WASM memory a megabyte or so at a time. */
+  private encodeFusedSnappy(fused: FusedRequest): Uint8Array {
+    this.fusedEncoded = true;
+    const bytes = fused.write();
+    const compressor = new SnappyBlockWriter();
+    let at = 0;
+    while (bytes.length - at > SNAPPY_DRAIN_BYTES) at += compressor.push(bytes.subarray(at, at + SNAPPY_DRAIN_BYTES));
+    compressor.push(bytes.subarray(at), true);
+    return compressor.finish();
+  }
+
   /**
    * The same series as an RW1 `prometheus.WriteRequest` (for receivers that answer 415 to RW2), with
    * one MetricMetadata per metric family. RW1 has no start timestamps.
    */
   encodeV1(): Uint8Array {
+    this.replayFused();
     return this.encodeV1Series(this.prepare(), this.allSeries()).slice();
   }
 
   encodeV1Snappy(): Uint8Array {
+    this.replayFused();
     return snappyCompress(this.encodeV1Series(this.prepare(), this.allSeries()));
   }
 
   /** Forgets every series and symbol; keeps buffers and the engine's capacity. */
   reset(): this {
+    this.holdsFused = false;
     this.series.reset();
     this.engine.reset();
     this.requests = 0;
@@ -248,6 +330,18 @@ export class V2WriteRequestBuilder {
 
   get stats(): BuilderStats {
     const table = this.series;
+    const fused = this.fused;
+    if (this.holdsFused && fused !== undefined) {
+      return {
+        requests: this.requests,
+        series: fused.seriesCount,
+        samples: fused.sampleCount,
+        histograms: fused.histogramCount,
+        exemplars: 0,
+        symbols: this.fusedEncoded ? fused.symbolCount : 0,
+        dropped: structuredClone(table.drops),
+      };
+    }
     return {
       requests: this.requests,
       series: table.size,
@@ -268,6 +362,7 @@ export class V2WriteRequestBuilder {
    * larger) more than `maxBatchBytes` uncompressed bytes.
    */
   encodeRequests(options: SplitOptions = {}): EncodedRequest[] {
+    this.replayFused();
     const rows = this.prepare();
     // Each chunk re-fills the engine: the symbolized request is stale from the first one, even if a
     // later chunk throws (maxSymbols).

@@ -34,3 +34,8 @@ export class SymbolEngineError extends Otlp2PrwError {
 export function malformedSeries(what: string): SymbolEngineError {
   return new SymbolEngineError(SymbolEngineErrorCode.MALFORMED_SERIES, `series batch names ${what}, beyond what the engine was given`);
 }
+
+/** The fused path cannot produce exactly the general path's request: the builder takes the general path. */
+export class FastPathDeclinedError extends Error {
+  override name = 'FastPathDeclinedError';
+}

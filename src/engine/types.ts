@@ -8,6 +8,8 @@
  * Two implementations: `wasm` (AssemblyScript, assembly/) and `js` (pure TypeScript). For the same
  * sequence of calls both MUST produce the same indices and the same bytes.
  */
+import type { Limits } from '../limits.js';
+import type { FusedRequest, FusedRules } from './fused-request.js';
 import type { LabelSetViews, SeriesBatch, SeriesBatchSize } from './series-batch.js';
 
 export type EngineKind = 'wasm' | 'js';
@@ -94,4 +96,7 @@ export interface SymbolEngine {
 
   /** The batch's series as RW2 `Request.timeseries` entries (field 5), back to back; a view valid until the next call. */
   writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array;
+
+  /** The wasm engine's fused OTLP -> RW2 path (fused-request.ts); the js engine has none. */
+  fusedRequest?(rules: FusedRules, limits: Limits, withCreated: boolean): FusedRequest;
 }

@@ -8,7 +8,9 @@
  * JS into regions the module sizes (assembly/request.ts, assembly/series.ts), one call per batch.
  */
 
+import type { Limits } from '../limits.js';
 import { SymbolEngineError, SymbolEngineErrorCode } from './errors.js';
+import { type FusedImportHandler, type FusedModuleExports, FusedRequest, type FusedRules } from './fused-request.js';
 import { isLongRef, longRefIndex, refLength, refOffset } from './packed-ref.js';
 import { type LabelSetViews, type SeriesBatch, type SeriesBatchSize, seriesBatchLayout, seriesBatchViews } from './series-batch.js';
 import type { SymbolEngine } from './types.js';
@@ -124,13 +126,20 @@ function checkExports(module: WebAssembly.Module): WebAssembly.Module {
   return module;
 }
 
-const imports = {
-  env: {
-    abort(_message: number, _file: number, line: number, column: number): never {
-      throw new SymbolEngineError(SymbolEngineErrorCode.WASM_ABORT, `symbols.wasm aborted at ${line}:${column}`);
-    },
-  },
-};
+function abort(_message: number, _file: number, line: number, column: number): never {
+  throw new SymbolEngineError(SymbolEngineErrorCode.WASM_ABORT, `symbols.wasm aborted at ${line}:${column}`);
+}
+
+/** The fused path's imports of one instance, routed to its current request (none: decline every call). */
+class FusedImports {
+  handler: FusedImportHandler | undefined;
+
+  readonly env = {
+    abort,
+    fusedAttributeLabel: (at: number, length: number): bigint => this.handler?.attributeLabel(at, length) ?? -1n,
+    fusedFloatLabel: (value: number): number => this.handler?.floatLabel(value) ?? -1,
+  };
+}
 
 export class WasmSymbolEngine implements SymbolEngine {
   readonly kind = 'wasm' as const;
@@ -157,8 +166,10 @@ export class WasmSymbolEngine implements SymbolEngine {
   private readonly oneString: string[] = [''];
   private readonly oneIndex = new Uint32Array(1);
 
+  private readonly imports = new FusedImports();
+
   constructor() {
-    const instance = new WebAssembly.Instance(symbolModule(), imports);
+    const instance = new WebAssembly.Instance(symbolModule(), { env: this.imports.env });
     this.wasm = instance.exports as unknown as SymbolModuleExports;
     this.bytes = new Uint8Array(this.wasm.memory.buffer);
     this.words = new Uint32Array(this.wasm.memory.buffer);
@@ -167,6 +178,16 @@ export class WasmSymbolEngine implements SymbolEngine {
     this.checkStatus(this.wasm.ensureOutput(OUTPUT_INDICES), 'ensureOutput');
     this.afterGrowableCall();
     this.growScratch(INITIAL_SCRATCH_BYTES);
+  }
+
+  /**
+   * The fused path over this instance's memory (its regions are apart from the symbol table's): one
+   * per builder, reused for each request it tries.
+   */
+  fusedRequest(rules: FusedRules, limits: Limits, withCreated: boolean): FusedRequest {
+    const request = new FusedRequest(this.wasm as unknown as FusedModuleExports, rules, limits, withCreated);
+    this.imports.handler = request;
+    return request;
   }
 
   get size(): number {
@@ -235,14 +256,14 @@ export class WasmSymbolEngine implements SymbolEngine {
     const { bytes } = seriesBatchLayout(size);
     this.checkStatus(this.wasm.ensureSeriesInputBytes(bytes), 'ensureSeriesInputBytes');
     this.afterGrowableCall();
-    return seriesBatchViews(this.wasm.memory.buffer, this.wasm.seriesInputPointer(), size);
+    return seriesBatchViews(this.wasm.memory.buffer, (this.wasm.seriesInputPointer() >>> 0), size);
   }
 
   labelSets(poolLength: number, setCount: number): LabelSetViews {
     this.checkStatus(this.wasm.ensureLabelSets(poolLength, setCount), 'ensureLabelSets');
     this.afterGrowableCall();
     const buffer = this.wasm.memory.buffer;
-    return { pool: new Uint32Array(buffer, this.wasm.labelPoolPointer(), poolLength), start: new Uint32Array(buffer, this.wasm.setStartsPointer(), setCount + 1) };
+    return { pool: new Uint32Array(buffer, (this.wasm.labelPoolPointer() >>> 0), poolLength), start: new Uint32Array(buffer, (this.wasm.setStartsPointer() >>> 0), setCount + 1) };
   }
 
   labelNames(idCount: number): Uint32Array {
@@ -251,13 +272,13 @@ export class WasmSymbolEngine implements SymbolEngine {
     if (count === -2) this.checkStatus(WASM_STATUS.OUT_OF_MEMORY, 'labelNames');
     if (count < 0) this.checkStatus(WASM_STATUS.MALFORMED_BATCH, 'labelNames');
     this.rankedIds = idCount;
-    return new Uint32Array(this.wasm.memory.buffer, this.wasm.labelNamesPointer(), count);
+    return new Uint32Array(this.wasm.memory.buffer, (this.wasm.labelNamesPointer() >>> 0), count);
   }
 
   rankNames(sorted: ArrayLike<number>): void {
     // labelNames made room for idCount names; more cannot be distinct ids below it.
     if (sorted.length > this.rankedIds) this.checkStatus(WASM_STATUS.MALFORMED_BATCH, 'rankNames');
-    new Uint32Array(this.wasm.memory.buffer, this.wasm.labelNamesPointer(), sorted.length).set(sorted);
+    new Uint32Array(this.wasm.memory.buffer, (this.wasm.labelNamesPointer() >>> 0), sorted.length).set(sorted);
     if (this.wasm.rankNames(sorted.length) === 0) this.checkStatus(WASM_STATUS.MALFORMED_BATCH, 'rankNames');
   }
 
@@ -272,13 +293,13 @@ export class WasmSymbolEngine implements SymbolEngine {
   }
 
   numbered(): Uint32Array {
-    return new Uint32Array(this.wasm.memory.buffer, this.wasm.numberedPointer(), this.wasm.numberedLength());
+    return new Uint32Array(this.wasm.memory.buffer, (this.wasm.numberedPointer() >>> 0), this.wasm.numberedLength());
   }
 
   idSymbols(idCount: number): Uint32Array {
     this.checkStatus(this.wasm.ensureIdSymbols(idCount), 'ensureIdSymbols');
     this.afterGrowableCall();
-    return new Uint32Array(this.wasm.memory.buffer, this.wasm.idSymbolsPointer(), idCount);
+    return new Uint32Array(this.wasm.memory.buffer, (this.wasm.idSymbolsPointer() >>> 0), idCount);
   }
 
   writeSeries(batch: SeriesBatch, withCreatedTimestamp: boolean): Uint8Array {
@@ -286,7 +307,7 @@ export class WasmSymbolEngine implements SymbolEngine {
     const written = this.wasm.writeSeries(batch.count, o[0], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], withCreatedTimestamp ? 1 : 0);
     this.afterGrowableCall();
     if (written < 0) this.checkStatus(-written, 'writeSeries');
-    const start = this.wasm.seriesOutputPointer();
+    const start = (this.wasm.seriesOutputPointer() >>> 0);
     return this.bytes.subarray(start, start + written);
   }
 
@@ -357,7 +378,7 @@ export class WasmSymbolEngine implements SymbolEngine {
   }
 
   private syncScratch(): void {
-    this.scratchStart = this.wasm.scratchPtr();
+    this.scratchStart = (this.wasm.scratchPtr() >>> 0);
     this.scratchEnd = this.scratchStart + this.wasm.scratchCapacity();
     this.scratchView = this.bytes.subarray(this.scratchStart, this.scratchEnd);
     this.outputWordIndex = this.wasm.outputPtr() >>> 2;
@@ -367,7 +388,7 @@ export class WasmSymbolEngine implements SymbolEngine {
     this.symbolTotal = this.wasm.symbolCount();
     this.refsWordIndex = this.wasm.refsPtr() >>> 2;
     this.longRefsWordIndex = this.wasm.longRefsPtr() >>> 2;
-    this.arenaStart = this.wasm.arenaPtr();
+    this.arenaStart = (this.wasm.arenaPtr() >>> 0);
     this.tableStale = false;
   }
 

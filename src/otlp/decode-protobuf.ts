@@ -13,6 +13,7 @@ import type {
   ExponentialHistogramDataPoint,
   ExportMetricsRequest,
   HistogramDataPoint,
+  LazyPoints,
   Metric,
   MetricData,
   NumberDataPoint,
@@ -37,11 +38,15 @@ export function decodeExportMetricsRequest(bytes: Uint8Array): ExportMetricsRequ
  * so a large request never has more than one resource's objects alive (at 1M points the whole decoded
  * tree kept ~0.6 GB of objects for the garbage collector to trace). Throws OtlpDecodeError at the first
  * malformed byte, after visiting the resources before it; `visit` must not throw.
+ *
+ * `lazyPoints`: every metric keeps its data points as a byte range of `bytes` (MetricData.lazy), for
+ * the wasm engine's fused path to walk; the points themselves are not decoded nor checked here.
  */
-export function forEachResourceMetrics(bytes: Uint8Array, visit: (resourceMetrics: ResourceMetrics) => void): void {
+export function forEachResourceMetrics(bytes: Uint8Array, visit: (resourceMetrics: ResourceMetrics) => void, options: { lazyPoints?: boolean } = {}): void {
   const reader = new ProtoReader(bytes);
   const where = new Where();
   resetStacks();
+  lazyPoints = options.lazyPoints === true;
   try {
     while (reader.pos < bytes.length) {
       const tag = reader.tag();
@@ -56,6 +61,7 @@ export function forEachResourceMetrics(bytes: Uint8Array, visit: (resourceMetric
     }
     throw error;
   } finally {
+    lazyPoints = false;
     resetStacks();
   }
 }
@@ -204,14 +210,28 @@ function decodeMetric(reader: ProtoReader, end: number, where: Where): Metric {
   return metric;
 }
 
+/** Whether the request being decoded leaves data points as bytes (forEachResourceMetrics). */
+let lazyPoints = false;
+
+/** `data` with its points' byte range when decoding with `lazyPoints` (without the key otherwise: decoded trees compare equal). */
+function withLazy(data: MetricData, start: number, end: number, count: number): MetricData {
+  if (lazyPoints && data.type !== 'empty') data.lazy = { start, end, count } satisfies LazyPoints;
+  return data;
+}
+
 /** Gauge (data_points 1) and Sum (data_points 1, aggregation_temporality 2, is_monotonic 3). */
 function decodeNumberMetric(reader: ProtoReader, end: number, where: Where, type: 'gauge' | 'sum'): MetricData {
   const points: NumberDataPoint[] = [];
   let temporality = 0;
   let monotonic = false;
+  const start = reader.pos;
+  let lazyCount = 0;
   while (reader.pos < end) {
     const tag = reader.tag();
-    if (tag === ((1 << 3) | WireType.LEN)) {
+    if (tag === ((1 << 3) | WireType.LEN) && lazyPoints) {
+      reader.pos = reader.lengthDelimitedEnd();
+      lazyCount++;
+    } else if (tag === ((1 << 3) | WireType.LEN)) {
       where.point = points.length;
       points.push(decodeNumberDataPoint(reader, reader.lengthDelimitedEnd()));
     } else if (type === 'sum' && tag === ((2 << 3) | WireType.VARINT)) temporality = reader.varint32();
@@ -220,15 +240,20 @@ function decodeNumberMetric(reader: ProtoReader, end: number, where: Where, type
   }
   reader.endOf(end, type);
   where.point = -1;
-  return type === 'gauge' ? { type, points } : { type, points, temporality, monotonic };
+  return withLazy(type === 'gauge' ? { type, points } : { type, points, temporality, monotonic }, start, end, lazyCount);
 }
 
 function decodeHistogramMetric(reader: ProtoReader, end: number, where: Where): MetricData {
   const points: HistogramDataPoint[] = [];
   let temporality = 0;
+  const start = reader.pos;
+  let lazyCount = 0;
   while (reader.pos < end) {
     const tag = reader.tag();
-    if (tag === ((1 << 3) | WireType.LEN)) {
+    if (tag === ((1 << 3) | WireType.LEN) && lazyPoints) {
+      reader.pos = reader.lengthDelimitedEnd();
+      lazyCount++;
+    } else if (tag === ((1 << 3) | WireType.LEN)) {
       where.point = points.length;
       points.push(decodeHistogramDataPoint(reader, reader.lengthDelimitedEnd()));
     } else if (tag === ((2 << 3) | WireType.VARINT)) temporality = reader.varint32();
@@ -236,15 +261,20 @@ function decodeHistogramMetric(reader: ProtoReader, end: number, where: Where): 
   }
   reader.endOf(end, 'histogram');
   where.point = -1;
-  return { type: 'histogram', points, temporality };
+  return withLazy({ type: 'histogram', points, temporality }, start, end, lazyCount);
 }
 
 function decodeExponentialHistogramMetric(reader: ProtoReader, end: number, where: Where): MetricData {
   const points: ExponentialHistogramDataPoint[] = [];
   let temporality = 0;
+  const start = reader.pos;
+  let lazyCount = 0;
   while (reader.pos < end) {
     const tag = reader.tag();
-    if (tag === ((1 << 3) | WireType.LEN)) {
+    if (tag === ((1 << 3) | WireType.LEN) && lazyPoints) {
+      reader.pos = reader.lengthDelimitedEnd();
+      lazyCount++;
+    } else if (tag === ((1 << 3) | WireType.LEN)) {
       where.point = points.length;
       points.push(decodeExponentialHistogramDataPoint(reader, reader.lengthDelimitedEnd()));
     } else if (tag === ((2 << 3) | WireType.VARINT)) temporality = reader.varint32();
@@ -252,19 +282,24 @@ function decodeExponentialHistogramMetric(reader: ProtoReader, end: number, wher
   }
   reader.endOf(end, 'exponentialHistogram');
   where.point = -1;
-  return { type: 'exponentialHistogram', points, temporality };
+  return withLazy({ type: 'exponentialHistogram', points, temporality }, start, end, lazyCount);
 }
 
 function decodeSummaryMetric(reader: ProtoReader, end: number, where: Where): MetricData {
   const points: SummaryDataPoint[] = [];
+  const start = reader.pos;
+  let lazyCount = 0;
   while (reader.pos < end) {
     const tag = reader.tag();
-    if (tag === ((1 << 3) | WireType.LEN)) {
+    if (tag === ((1 << 3) | WireType.LEN) && lazyPoints) {
+      reader.pos = reader.lengthDelimitedEnd();
+      lazyCount++;
+    } else if (tag === ((1 << 3) | WireType.LEN)) {
       where.point = points.length;
       points.push(decodeSummaryDataPoint(reader, reader.lengthDelimitedEnd()));
     } else reader.skip(tag & 7);
   }
   reader.endOf(end, 'summary');
   where.point = -1;
-  return { type: 'summary', points };
+  return withLazy({ type: 'summary', points }, start, end, lazyCount);
 }

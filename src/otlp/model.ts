@@ -100,12 +100,22 @@ export interface SummaryDataPoint extends PointBase {
   quantileValues: QuantileValue[];
 }
 
+/**
+ * Data points left as protobuf bytes (forEachResourceMetrics with `lazyPoints`): the data message's
+ * contents are the request's bytes [start, end), with `count` data_points fields; `points` is empty.
+ */
+export interface LazyPoints {
+  start: number;
+  end: number;
+  count: number;
+}
+
 export type MetricData =
-  | { type: 'gauge'; points: NumberDataPoint[] }
-  | { type: 'sum'; points: NumberDataPoint[]; temporality: number; monotonic: boolean }
-  | { type: 'histogram'; points: HistogramDataPoint[]; temporality: number }
-  | { type: 'exponentialHistogram'; points: ExponentialHistogramDataPoint[]; temporality: number }
-  | { type: 'summary'; points: SummaryDataPoint[] }
+  | { type: 'gauge'; points: NumberDataPoint[]; lazy?: LazyPoints }
+  | { type: 'sum'; points: NumberDataPoint[]; temporality: number; monotonic: boolean; lazy?: LazyPoints }
+  | { type: 'histogram'; points: HistogramDataPoint[]; temporality: number; lazy?: LazyPoints }
+  | { type: 'exponentialHistogram'; points: ExponentialHistogramDataPoint[]; temporality: number; lazy?: LazyPoints }
+  | { type: 'summary'; points: SummaryDataPoint[]; lazy?: LazyPoints }
   /** A Metric with no data field set: Prometheus rejects it as an unsupported type. */
   | { type: 'empty' };
 

@@ -4,7 +4,7 @@ import type { LabelNameCache } from './label-name.js';
 import { type ResourceLabels, type ScopeLabels, SeriesLabelBuilder } from './labels.js';
 import { translateUnit } from './metric-name.js';
 import type { ResolvedTranslationOptions } from './options.js';
-import { PointLabelSets } from './point-label-sets.js';
+import { type ContextLabels, PointLabelSets } from './point-label-sets.js';
 import type { FlatLabels, SeriesMetadata, SeriesSink } from './sink.js';
 
 /** `__type__` values (Prometheus model.MetricType, lowercased) per RW metadata type. */
@@ -55,6 +55,23 @@ export class MetricContext {
    * histogram point has ~17 series that differ only in `__name__` and `le`.
    */
   pointSet(attributes: readonly KeyValue[]): number {
+    this.syncContextLabels();
+    const set = this.pointLabels.pointSet(attributes);
+    return set >= 0 ? set : this.generalPointSet(attributes);
+  }
+
+  /**
+   * The labels every point of the current metric gets on top of its attributes, folded and sorted by
+   * name, as sink ids (see PointLabelSets.setContext): what the wasm engine's fused path merges each
+   * point's attributes with.
+   */
+  contextLabels(): ContextLabels {
+    this.syncContextLabels();
+    return this.pointLabels.contextLabels;
+  }
+
+  /** Recomputes the context labels when the resource, scope or (with `__type__`/`__unit__`) metadata changed. */
+  private syncContextLabels(): void {
     const metadata = this.typeAndUnitLabels ? this.metadata : undefined;
     const contextOf = this.contextOf;
     if (contextOf[0] !== this.resource || contextOf[1] !== this.scope || contextOf[2] !== metadata) {
@@ -63,8 +80,6 @@ export class MetricContext {
       contextOf[2] = metadata;
       this.pointLabels.setContext(this.resource, this.scope, metadata && TYPE_LABEL_VALUES[metadata.type], metadata === undefined ? '' : metadata.unit);
     }
-    const set = this.pointLabels.pointSet(attributes);
-    return set >= 0 ? set : this.generalPointSet(attributes);
   }
 
   /** pointSet with Prometheus's labels.Builder steps one by one: attributes that sanitize to one name join their values. */

@@ -27,12 +27,17 @@ interface LabelName {
  * point label of the same name: `forced` labels replace it (value -1: delete it), the others fill it in
  * only when the point has none. Sorted by name.
  */
-class ContextLabels {
+export class ContextLabels {
   length = 0;
   names: Int32Array = new Int32Array(16);
   labelNames: LabelName[] = [];
   values: Int32Array = new Int32Array(16);
   forced: Uint8Array = new Uint8Array(16);
+}
+
+/** A point attribute's label value text: "" means no label. */
+export function pointAttributeValue(attribute: KeyValue): string {
+  return attribute.value.kind === 'string' ? attribute.value.value : attributeValueAsString(attribute.value);
 }
 
 /** The fold of one name's context operations: no operation yet, fill in `value`, or force `value` (-1 = delete). */
@@ -168,8 +173,13 @@ export class PointLabelSets {
       name = this.labelName(this.labelNames.dataPoint(key));
       this.keyNames.set(key, name);
     }
-    const valueText = attribute.value.kind === 'string' ? attribute.value.value : attributeValueAsString(attribute.value);
+    const valueText = pointAttributeValue(attribute);
     return { name, value: valueText === '' ? -1 : this.sink.stringId(valueText) };
+  }
+
+  /** The context labels of the last setContext. */
+  get contextLabels(): ContextLabels {
+    return this.context;
   }
 
   /** Merges the point's sorted labels with the context's into `out`; returns the length written. */

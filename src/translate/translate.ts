@@ -15,6 +15,8 @@ import { type ResolvedTranslationOptions, allowsUtf8 } from './options.js';
 import type { DropReason, SeriesSink } from './sink.js';
 import { addTargetInfo } from './target-info.js';
 import { TimeRange, pointTimeRange } from './time-range.js';
+import { FastPathDeclined, PointKind, type PointBytesWalker } from './walked-points.js';
+import { PointRules } from './point-rules.js';
 
 /** Built metric names a translator keeps at most (see metricNames). */
 const METRIC_NAMES = 4096;
@@ -51,6 +53,11 @@ export class Translator {
       underscoreSanitization: options.labelNameUnderscoreSanitization,
       preserveMultipleUnderscores: options.labelNamePreserveMultipleUnderscores,
     });
+  }
+
+  /** The rules the fused path applies per distinct point attribute and float (see PointRules). */
+  pointRules(): PointRules {
+    return new PointRules(this.names);
   }
 
   translate(request: ExportMetricsRequest, sink: SeriesSink): void {
@@ -91,6 +98,63 @@ export class Translator {
       if (this.options.onInvalidMetric === 'reject') throw new TranslationError('invalid_label_name', 'target_info', targetInfoError.message);
       context.sink.dropped('invalid_label_name', 'target_info', 0, targetInfoError.message);
     }
+  }
+
+  /**
+   * translateResource for the wasm engine's fused path: every rule above the data points runs here as
+   * in translateResource, the points are walked from their bytes by `walker` (decoded with
+   * `lazyPoints`). Whatever the general path would drop, reject or handle with a rule the walker does
+   * not follow throws FastPathDeclined (or the rule's own error), and the caller takes the general path.
+   */
+  translateWalkedResource(resourceMetrics: ResourceMetrics, context: MetricContext, walker: PointBytesWalker): void {
+    context.resource = resourceLabels(resourceMetrics.resource, this.options, this.names);
+    const times = new TimeRange();
+    for (const scopeMetrics of resourceMetrics.scopeMetrics) {
+      context.scope = scopeLabels(scopeMetrics.scope, scopeMetrics.schemaUrl, this.options, this.names);
+      context.labelError = undefined;
+      for (const metric of scopeMetrics.metrics) this.walkMetric(metric, context, walker, times);
+    }
+    addTargetInfo(resourceMetrics.resource, times, context);
+  }
+
+  private walkMetric(metric: Metric, context: MetricContext, walker: PointBytesWalker, times: TimeRange): void {
+    const { data } = metric;
+    if (data.type === 'empty') throw new FastPathDeclined('unsupported metric type');
+    const points = data.lazy;
+    if (points === undefined || points.count === 0) throw new FastPathDeclined('no data points');
+    if ((data.type === 'sum' || data.type === 'histogram' || data.type === 'exponentialHistogram') && data.temporality !== Temporality.CUMULATIVE) {
+      throw new FastPathDeclined('not cumulative');
+    }
+    const name = this.metricName(metric);
+    let kind: PointKind;
+    switch (data.type) {
+      case 'gauge':
+        kind = PointKind.GAUGE;
+        context.forMetric(name, MetricType.GAUGE, metric.description, metric.unit);
+        break;
+      case 'sum':
+        kind = PointKind.SUM;
+        context.forMetric(name, data.monotonic ? MetricType.COUNTER : MetricType.GAUGE, metric.description, metric.unit);
+        break;
+      case 'histogram':
+        if (this.options.convertHistogramsToNHCB) throw new FastPathDeclined('convertHistogramsToNHCB');
+        kind = PointKind.HISTOGRAM;
+        context.forMetric(name, MetricType.HISTOGRAM, metric.description, metric.unit);
+        break;
+      case 'exponentialHistogram':
+        kind = PointKind.EXPONENTIAL_HISTOGRAM;
+        context.forMetric(name, MetricType.HISTOGRAM, metric.description, metric.unit);
+        break;
+      case 'summary':
+        kind = PointKind.SUMMARY;
+        context.forMetric(name, MetricType.SUMMARY, metric.description, metric.unit);
+        break;
+    }
+    // The suffixed names of translateClassicHistogramPoints and translateSummaryPoints.
+    walker.walk(
+      { kind, points, name, sumName: `${name}_sum`, countName: `${name}_count`, bucketName: `${name}_bucket`, metadata: context.metadata, context: context.contextLabels() },
+      times,
+    );
   }
 
   private tryLabels(compute: () => void): InvalidNameError | undefined {

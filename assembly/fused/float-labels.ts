@@ -1,0 +1,70 @@
+// `le` and `quantile` values by the bits of their double: their label value's string id. A value met
+// for the first time is formatted by JS (the `fusedFloatLabel` import: formatFloatPositional, Go's
+// FormatFloat(x, 'f', -1, 64)), so texts are the general path's by construction; 0 and -0 have their
+// own bits and texts. Entries live across requests until JS clears the caches.
+//
+//   entries  per entry (16 bytes): bits u64, string id u32, (pad)
+//   slots    u32, open addressing: entry index + 1, 0 = empty
+
+import { FLOATS, FLOAT_SLOTS, ensure, ensureSlots, start } from './regions';
+
+/** JS's string id of the formatted `value`, or -1 (an error). */
+@external('env', 'fusedFloatLabel')
+declare function floatLabel(value: f64): i32;
+
+export const NO_FLOAT_LABEL: u32 = 0xffffffff;
+const ENTRY_BYTES: usize = 16;
+
+let entryCount: u32 = 0;
+let slotCount: u32 = 0;
+
+export function clearFloatLabels(): void {
+  entryCount = 0;
+  if (slotCount != 0) memory.fill(start(FLOAT_SLOTS), 0, <usize>slotCount << 2);
+}
+
+export function fusedFloatCount(): u32 { return entryCount; }
+
+// @ts-ignore: decorator
+@inline function hashBits(bits: u64): u32 {
+  const mixed = (bits ^ (bits >> 29)) * 0xbf58476d1ce4e5b9;
+  return <u32>(mixed ^ (mixed >> 32));
+}
+
+/** The label value id of `value`; NO_FLOAT_LABEL when JS failed or memory cannot grow. */
+export function labelOfFloat(value: f64): u32 {
+  const bits = reinterpret<u64>(value);
+  const hash = hashBits(bits);
+  if (slotCount != 0) {
+    const mask = slotCount - 1;
+    const slots = start(FLOAT_SLOTS);
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const held = load<u32>(slots + (<usize>slot << 2));
+      if (held == 0) break;
+      const entry = start(FLOATS) + <usize>(held - 1) * ENTRY_BYTES;
+      if (load<u64>(entry) == bits) return load<u32>(entry, 8);
+    }
+  }
+  const id = floatLabel(value);
+  if (id < 0) return NO_FLOAT_LABEL;
+  const slots = ensureSlots(FLOAT_SLOTS, entryCount + 1, slotCount);
+  if (slots == 0 || !ensure(FLOATS, <u64>(entryCount + 1) * ENTRY_BYTES)) return NO_FLOAT_LABEL;
+  if (slots != slotCount) {
+    slotCount = slots;
+    for (let e: u32 = 0; e < entryCount; e++) insert(e, hashBits(load<u64>(start(FLOATS) + <usize>e * ENTRY_BYTES)));
+  }
+  const index = entryCount++;
+  const entry = start(FLOATS) + <usize>index * ENTRY_BYTES;
+  store<u64>(entry, bits);
+  store<u32>(entry, <u32>id, 8);
+  insert(index, hash);
+  return <u32>id;
+}
+
+function insert(index: u32, hash: u32): void {
+  const mask = slotCount - 1;
+  const slots = start(FLOAT_SLOTS);
+  let slot = hash & mask;
+  while (load<u32>(slots + (<usize>slot << 2)) != 0) slot = (slot + 1) & mask;
+  store<u32>(slots + (<usize>slot << 2), index + 1);
+}

@@ -1,0 +1,404 @@
+// Walks one metric's data points straight from the OTLP bytes (the data message's contents, e.g. a
+// Gauge's, at [start, end) of the request) and makes their series, as the general path's per-type
+// translators do (src/translate/number.ts, histogram.ts, summary.ts, exponential-histogram.ts): same
+// series in the same order, same values. Whatever the fast path does not settle (exemplars, a second
+// point of a series, odd encodings, limits) declines the whole request.
+
+import { BUCKETS, QUANTILES, ensure, start } from './regions';
+import { NO_FLOAT_LABEL, labelOfFloat } from './float-labels';
+import { NO_SET, setWasAdded } from './label-sets';
+import { addAttribute, beginPoint, clearDeclined, declined, pointSet, setPutInName } from './point-labels';
+import { DUPLICATE, NO_LABEL, histogramRoom, histogramSeries, histogramWritten, sampleSeries } from './series';
+import { I64, LEN, VARINT, enter, lengthEnd, readFixed64, readVarint, resetMalformed, setCursor, setLimit, skipField, zigzag32 } from './wire';
+import * as wire from './wire';
+import {
+  MAX_EXACT_COUNT, MAX_SCHEMA, convertBucketsLayout, histogramBound, inexact, layoutDeltaCount, layoutSpanCount, resetInexact, writeHistogram,
+} from './exponential';
+
+export const GAUGE: u32 = 0;
+export const SUM: u32 = 1;
+export const HISTOGRAM: u32 = 2;
+export const EXPONENTIAL_HISTOGRAM: u32 = 3;
+export const SUMMARY: u32 = 4;
+
+/** Walk results (fusedWalkMetric). */
+export const OK: i32 = 0;
+export const DECLINE: i32 = 1;
+
+/** FLAG_NO_RECORDED_VALUE: every value of the point is Prometheus's stale marker. */
+const NO_RECORDED_VALUE: u32 = 1;
+const CANONICAL_NAN: u64 = 0x7ff8000000000000;
+/** Exponential buckets per side at most, and their offsets' range, so layouts stay in int32. */
+const MAX_BUCKETS: u32 = 1 << 20;
+const MAX_OFFSET: i32 = 1 << 29;
+const MIN_SCALE: i32 = -4;
+
+/** The series names and labels a metric's points use (string ids), set by JS before the walk. */
+export const NAMES: usize = memory.data(32);
+// @ts-ignore: decorator
+@inline function nameId(field: u32): u32 { return load<u32>(NAMES + (<usize>field << 2)); }
+const NAME: u32 = 0;
+const SUM_NAME: u32 = 1;
+const COUNT_NAME: u32 = 2;
+const BUCKET_NAME: u32 = 3;
+const LE: u32 = 4;
+const QUANTILE: u32 = 5;
+const INFINITY_TEXT: u32 = 6;
+
+export let walkedPoints: u32 = 0;
+export let earliest: i64 = 0;
+export let latest: i64 = 0;
+
+/** Point fields common to every type. */
+let startMs: i64 = 0;
+let timeMs: i64 = 0;
+let flags: u32 = 0;
+let failed: bool = false;
+
+function nanosAsMillis(bits: u64): i64 {
+  // Go's int64(ns) / 1e6, truncating (fixed64NanosAsMillis in src/protobuf/reader.ts).
+  return <i64>bits / 1000000;
+}
+
+/** A value JS would keep bit for bit: NaN payloads other than the canonical one are declined. */
+function checkValue(value: f64): void {
+  if (value != value && reinterpret<u64>(value) != CANONICAL_NAN) failed = true;
+}
+
+function sample(set: u32, name: u32, extraName: u32, extraValue: u32, value: f64): void {
+  if (failed) return;
+  checkValue(value);
+  const stale = (flags & NO_RECORDED_VALUE) != 0;
+  if (sampleSeries(set, name, extraName, extraValue, value, timeMs, startMs, stale, setWasAdded) >= DUPLICATE) failed = true;
+}
+
+/** Walks the data message at [from, to): its data_points (field 1) through `kind`'s point reader. */
+export function walkMetric(kind: u32, from: usize, to: usize): i32 {
+  walkedPoints = 0;
+  earliest = i64.MAX_VALUE;
+  latest = i64.MIN_VALUE;
+  failed = false;
+  clearDeclined();
+  setPutInName(kind == HISTOGRAM ? nameId(LE) : kind == SUMMARY ? nameId(QUANTILE) : 0xffffffff);
+  resetMalformed();
+  const outerLimit = to;
+  enter(from, to);
+  while (wire.cursor < outerLimit && !failed && !wire.malformed) {
+    const tag = <u32>readVarint();
+    if (tag == ((1 << 3) | LEN)) {
+      const end = lengthEnd();
+      if (wire.malformed) break;
+      const next = end;
+      setLimit(end);
+      point(kind);
+      setCursor(next);
+      setLimit(outerLimit);
+      walkedPoints++;
+    } else skipField(tag & 7);
+  }
+  if (failed || wire.malformed || declined) return DECLINE;
+  return OK;
+}
+
+function point(kind: u32): void {
+  beginPoint();
+  startMs = 0;
+  timeMs = 0;
+  flags = 0;
+  if (kind == GAUGE || kind == SUM) numberPoint();
+  else if (kind == HISTOGRAM) histogramPoint();
+  else if (kind == SUMMARY) summaryPoint();
+  else exponentialPoint();
+  if (timeMs < earliest) earliest = timeMs;
+  if (timeMs > latest) latest = timeMs;
+}
+
+/** Fields 2 (start), 3 (time) and the flags field: true when `tag` was one of them. */
+function commonField(tag: u32, flagsField: u32): bool {
+  if (tag == ((2 << 3) | I64)) startMs = nanosAsMillis(readFixed64());
+  else if (tag == ((3 << 3) | I64)) timeMs = nanosAsMillis(readFixed64());
+  else if (tag == ((flagsField << 3) | VARINT)) flags = <u32>readVarint();
+  else return false;
+  return true;
+}
+
+function attribute(): void {
+  const end = lengthEnd();
+  if (wire.malformed) return;
+  const at = wire.cursor;
+  addAttribute(at, <u32>(end - at));
+  setCursor(end);
+}
+
+/** NumberDataPoint: attributes 7, start 2, time 3, as_double 4, as_int 6, exemplars 5, flags 8. */
+function numberPoint(): void {
+  let value: f64 = 0;
+  while (wire.cursor < wire.limit && !wire.malformed) {
+    const tag = <u32>readVarint();
+    if (tag == ((7 << 3) | LEN)) attribute();
+    else if (commonField(tag, 8)) continue;
+    else if (tag == ((4 << 3) | I64)) value = reinterpret<f64>(readFixed64());
+    else if (tag == ((6 << 3) | I64)) value = <f64><i64>readFixed64();
+    else if (tag == ((5 << 3) | LEN)) failed = true;
+    else skipField(tag & 7);
+  }
+  if (wire.malformed || failed) return;
+  const set = pointSet();
+  if (set == NO_SET) return;
+  sample(set, nameId(NAME), NO_LABEL, 0, value);
+}
+
+/**
+ * HistogramDataPoint: attributes 9, start 2, time 3, count 4, sum 5, bucket_counts 6, explicit_bounds
+ * 7, exemplars 8, flags 10, min 11, max 12. Each repeated field in one packed piece (else declined).
+ */
+function histogramPoint(): void {
+  let count: f64 = 0;
+  let sum: f64 = 0;
+  let hasSum = false;
+  let counts: usize = 0;
+  let countN: u32 = 0;
+  let bounds: usize = 0;
+  let boundN: u32 = 0;
+  while (wire.cursor < wire.limit && !wire.malformed) {
+    const tag = <u32>readVarint();
+    if (tag == ((9 << 3) | LEN)) attribute();
+    else if (commonField(tag, 10)) continue;
+    else if (tag == ((4 << 3) | I64)) count = <f64>readFixed64();
+    else if (tag == ((5 << 3) | I64)) {
+      sum = reinterpret<f64>(readFixed64());
+      hasSum = true;
+    } else if (tag == ((6 << 3) | LEN) || tag == ((7 << 3) | LEN)) {
+      const end = lengthEnd();
+      const bytes = <u32>(end - wire.cursor);
+      if (wire.malformed || (bytes & 7) != 0) failed = true;
+      else if (tag == ((6 << 3) | LEN)) {
+        if (counts != 0) failed = true;
+        counts = wire.cursor;
+        countN = bytes >> 3;
+      } else {
+        if (bounds != 0) failed = true;
+        bounds = wire.cursor;
+        boundN = bytes >> 3;
+      }
+      setCursor(end);
+    } else if ((tag >> 3) == 6 || (tag >> 3) == 7 || tag == ((8 << 3) | LEN)) failed = true;
+    else skipField(tag & 7);
+  }
+  if (wire.malformed || failed) return;
+  const set = pointSet();
+  if (set == NO_SET) return;
+  if (hasSum) sample(set, nameId(SUM_NAME), NO_LABEL, 0, sum);
+  sample(set, nameId(COUNT_NAME), NO_LABEL, 0, count);
+  // A point's series are distinct only if its `le` texts are (makeSeries skips the lookup for a new
+  // set): bounds strictly increasing and the last below +Inf; others go to the general path.
+  for (let i: u32 = 0; i < boundN; i++) {
+    const bound = load<f64>(bounds + (<usize>i << 3));
+    if (!(bound < Infinity) || (i > 0 && !(bound > load<f64>(bounds + (<usize>(i - 1) << 3))))) {
+      failed = true;
+      return;
+    }
+  }
+  const finite = min(boundN, countN);
+  const bucket = nameId(BUCKET_NAME);
+  const le = nameId(LE);
+  let cumulative: f64 = 0;
+  for (let i: u32 = 0; i < boundN && !failed; i++) {
+    // Every bound's text, as the general path formats them all (its `le` ids), used or not.
+    const text = labelOfFloat(load<f64>(bounds + (<usize>i << 3)));
+    if (text == NO_FLOAT_LABEL) {
+      failed = true;
+      return;
+    }
+    if (i >= finite) continue;
+    cumulative += <f64>load<u64>(counts + (<usize>i << 3));
+    sample(set, bucket, le, text, cumulative);
+  }
+  sample(set, bucket, le, nameId(INFINITY_TEXT), count);
+}
+
+/** SummaryDataPoint: attributes 7, start 2, time 3, count 4, sum 5, quantile_values 6, flags 8. */
+function summaryPoint(): void {
+  let count: f64 = 0;
+  let sum: f64 = 0;
+  let quantiles: u32 = 0;
+  while (wire.cursor < wire.limit && !wire.malformed) {
+    const tag = <u32>readVarint();
+    if (tag == ((7 << 3) | LEN)) attribute();
+    else if (commonField(tag, 8)) continue;
+    else if (tag == ((4 << 3) | I64)) count = <f64>readFixed64();
+    else if (tag == ((5 << 3) | I64)) sum = reinterpret<f64>(readFixed64());
+    else if (tag == ((6 << 3) | LEN)) {
+      const end = lengthEnd();
+      if (wire.malformed) return;
+      const outer = wire.limit;
+      setLimit(end);
+      let quantile: f64 = 0;
+      let value: f64 = 0;
+      while (wire.cursor < end && !wire.malformed) {
+        const inner = <u32>readVarint();
+        if (inner == ((1 << 3) | I64)) quantile = reinterpret<f64>(readFixed64());
+        else if (inner == ((2 << 3) | I64)) value = reinterpret<f64>(readFixed64());
+        else skipField(inner & 7);
+      }
+      setLimit(outer);
+      if (!ensure(QUANTILES, <u64>(quantiles + 1) << 4)) {
+        failed = true;
+        return;
+      }
+      store<f64>(start(QUANTILES) + (<usize>quantiles << 4), quantile);
+      store<f64>(start(QUANTILES) + (<usize>quantiles << 4), value, 8);
+      quantiles++;
+    } else skipField(tag & 7);
+  }
+  if (wire.malformed || failed) return;
+  const set = pointSet();
+  if (set == NO_SET) return;
+  sample(set, nameId(SUM_NAME), NO_LABEL, 0, sum);
+  sample(set, nameId(COUNT_NAME), NO_LABEL, 0, count);
+  const name = nameId(NAME);
+  const quantileName = nameId(QUANTILE);
+  for (let q: u32 = 0; q < quantiles && !failed; q++) {
+    const entry = start(QUANTILES) + (<usize>q << 4);
+    // Distinct `quantile` texts, as for `le` above: strictly increasing quantiles, else declined.
+    if (q > 0 && !(load<f64>(entry) > load<f64>(entry - 16))) {
+      failed = true;
+      return;
+    }
+    const text = labelOfFloat(load<f64>(entry));
+    if (text == NO_FLOAT_LABEL) {
+      failed = true;
+      return;
+    }
+    sample(set, name, quantileName, text, load<f64>(entry, 8));
+  }
+}
+
+/** A Buckets message's range (the last one of its field wins, as in the decoder). */
+let positiveFrom: usize = 0;
+let positiveTo: usize = 0;
+let negativeFrom: usize = 0;
+let negativeTo: usize = 0;
+
+/**
+ * ExponentialHistogramDataPoint: attributes 1, start 2, time 3, count 4, sum 5, scale 6 (sint32),
+ * zero_count 7, positive 8, negative 9, flags 10, exemplars 11, min 12, max 13, zero_threshold 14.
+ */
+function exponentialPoint(): void {
+  let count: u64 = 0;
+  let sum: f64 = 0;
+  let scale: i32 = 0;
+  let zeroCount: u64 = 0;
+  positiveFrom = 0;
+  positiveTo = 0;
+  negativeFrom = 0;
+  negativeTo = 0;
+  while (wire.cursor < wire.limit && !wire.malformed) {
+    const tag = <u32>readVarint();
+    if (tag == ((1 << 3) | LEN)) attribute();
+    else if (commonField(tag, 10)) continue;
+    else if (tag == ((4 << 3) | I64)) count = readFixed64();
+    else if (tag == ((5 << 3) | I64)) sum = reinterpret<f64>(readFixed64());
+    else if (tag == ((6 << 3) | VARINT)) scale = zigzag32(readVarint());
+    else if (tag == ((7 << 3) | I64)) zeroCount = readFixed64();
+    else if (tag == ((8 << 3) | LEN) || tag == ((9 << 3) | LEN)) {
+      const end = lengthEnd();
+      if (tag == ((8 << 3) | LEN)) {
+        positiveFrom = wire.cursor;
+        positiveTo = end;
+      } else {
+        negativeFrom = wire.cursor;
+        negativeTo = end;
+      }
+      setCursor(end);
+    } else if (tag == ((11 << 3) | LEN)) failed = true;
+    else skipField(tag & 7);
+  }
+  if (wire.malformed || failed) return;
+  // A scale below -4 drops the metric in the general path; counts beyond 2^53 lose digits there.
+  if (scale < MIN_SCALE || count >= MAX_EXACT_COUNT || zeroCount >= MAX_EXACT_COUNT) {
+    failed = true;
+    return;
+  }
+  checkValue(sum);
+  const set = pointSet();
+  if (set == NO_SET || failed) return;
+  // Counts of both sides first, then both layouts after them, in BUCKETS.
+  const room = <u64>(positiveTo - positiveFrom) + <u64>(negativeTo - negativeFrom);
+  if (!ensure(BUCKETS, room * 8 * 6 + 64)) {
+    failed = true;
+    return;
+  }
+  const base = start(BUCKETS);
+  const positiveCounts = base;
+  const positiveOffset = readBuckets(positiveFrom, positiveTo, positiveCounts);
+  const positiveN = bucketsRead;
+  const negativeCounts = positiveCounts + (<usize>positiveN << 3);
+  const negativeOffset = readBuckets(negativeFrom, negativeTo, negativeCounts);
+  const negativeN = bucketsRead;
+  if (failed) return;
+  const schema = min(scale, MAX_SCHEMA);
+  const scaleDown = scale - schema;
+  const total = positiveN + negativeN;
+  const positiveSpans = negativeCounts + (<usize>negativeN << 3);
+  const negativeSpans = positiveSpans + (<usize>(positiveN + 1) << 3);
+  const positiveDeltas = negativeSpans + (<usize>(negativeN + 1) << 3);
+  const negativeDeltas = positiveDeltas + (<usize>(3 * positiveN + 1) << 3);
+  resetInexact();
+  convertBucketsLayout(positiveCounts, positiveN, positiveOffset, scaleDown, positiveSpans, positiveDeltas);
+  const positiveSpanN = layoutSpanCount();
+  const positiveDeltaN = layoutDeltaCount();
+  convertBucketsLayout(negativeCounts, negativeN, negativeOffset, scaleDown, negativeSpans, negativeDeltas);
+  const negativeSpanN = layoutSpanCount();
+  const negativeDeltaN = layoutDeltaCount();
+  if (inexact) {
+    failed = true;
+    return;
+  }
+  const out = histogramRoom(histogramBound(positiveSpanN + negativeSpanN, positiveDeltaN + negativeDeltaN + total));
+  if (out == 0) {
+    failed = true;
+    return;
+  }
+  const stale = (flags & NO_RECORDED_VALUE) != 0;
+  const length = writeHistogram(
+    out, count, sum, schema, zeroCount, stale, timeMs, startMs,
+    negativeSpans, negativeSpanN, negativeDeltas, negativeDeltaN,
+    positiveSpans, positiveSpanN, positiveDeltas, positiveDeltaN,
+  );
+  histogramWritten(length);
+  if (histogramSeries(set, nameId(NAME), length, startMs, setWasAdded) >= DUPLICATE) failed = true;
+}
+
+let bucketsRead: u32 = 0;
+
+/** Buckets at [from, to): offset 1 (sint32), bucket_counts 2 (uint64 varints); counts to `out`, returns the offset. */
+function readBuckets(from: usize, to: usize, out: usize): i32 {
+  bucketsRead = 0;
+  if (from == to) return 0;
+  const outerCursor = wire.cursor;
+  const outerLimit = wire.limit;
+  enter(from, to);
+  let offset: i32 = 0;
+  while (wire.cursor < to && !wire.malformed) {
+    const tag = <u32>readVarint();
+    if (tag == ((1 << 3) | VARINT)) offset = zigzag32(readVarint());
+    else if (tag == ((2 << 3) | LEN)) {
+      const end = lengthEnd();
+      setLimit(end);
+      while (wire.cursor < end && !wire.malformed) pushCount(out, readVarint());
+      setLimit(to);
+    } else if (tag == ((2 << 3) | VARINT)) pushCount(out, readVarint());
+    else skipField(tag & 7);
+  }
+  if (wire.malformed || bucketsRead > MAX_BUCKETS || offset > MAX_OFFSET || offset < -MAX_OFFSET) failed = true;
+  setCursor(outerCursor);
+  setLimit(outerLimit);
+  return offset;
+}
+
+function pushCount(out: usize, count: u64): void {
+  if (count >= MAX_EXACT_COUNT) failed = true;
+  store<u64>(out + (<usize>bucketsRead << 3), count);
+  bucketsRead++;
+}

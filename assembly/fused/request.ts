@@ -1,0 +1,104 @@
+// The fused path's exports: one OTLP request in, one Remote-Write 2.0 request out, with JS settling
+// every rule per resource, scope, metric and distinct string (src/engine/fused-request.ts).
+//
+//   fusedBeginRequest(bytes)  -> where JS copies the OTLP request (0: out of memory)
+//   fusedWalkMetric(kind, start, end) per metric, after JS wrote its names (fusedNamesPointer), its
+//                             context labels (fusedContextPointer + fusedSetContext) and metadata
+//   fusedLabelledSample(...)  a sample of labels given whole (target_info)
+//   fusedNumber / fusedWrite  the request's bytes at fusedOutputPointer()
+//
+// Any non-OK status declines the request: JS drops it and runs the general path.
+
+import { clearAttributeLabels } from './attribute-labels';
+import { clearFloatLabels } from './float-labels';
+import { NO_SET, resetLabelSets } from './label-sets';
+import { CONTEXT, MAX_CONTEXT, clearDeclined, setContextCount, setMaxSetPairs, setOfPairs } from './point-labels';
+import { DECLINE, NAMES, OK, earliest, latest, walkMetric, walkedPoints } from './points';
+import { INPUT, SCRATCH, ensure, start } from './regions';
+import {
+  DUPLICATE, NO_LABEL, addRow, existingSeries, histogramCount, lastTimestamp, makeSeries, resetSeries, rowCount, seriesCount,
+  seriesRecord, setMetadata,
+} from './series';
+import { fusedClearStrings } from './strings';
+import { numberRequest, setNameLabel, writeRequest } from './writer';
+
+export {
+  fusedAddStrings, fusedClearStrings, fusedEnsureIds, fusedEnsureScratch, fusedEnsureStringBytes, fusedRanksPointer, fusedScratchPointer,
+  fusedStringByteLength, fusedStringBytesPointer, fusedStringCount,
+} from './strings';
+export { fusedAttributeCount } from './attribute-labels';
+export { fusedFloatCount } from './float-labels';
+export { fusedOutputLength, fusedOutputPointer, fusedSymbolCount } from './writer';
+
+/** Starts a request of `bytes` OTLP bytes: where JS copies them (8 bytes of slack after), 0 when memory cannot grow. */
+export function fusedBeginRequest(bytes: u32, nameLabel: u32, maxSetPairs: u32): usize {
+  resetLabelSets();
+  resetSeries();
+  setNameLabel(nameLabel);
+  setMaxSetPairs(maxSetPairs);
+  if (!ensure(INPUT, <u64>bytes + 16)) return 0;
+  return start(INPUT);
+}
+
+/** Forgets the string-keyed caches (JS cleared its string table). */
+export function fusedClearCaches(): void {
+  clearAttributeLabels();
+  clearFloatLabels();
+  fusedClearStrings();
+}
+
+export function fusedNamesPointer(): usize { return NAMES; }
+export function fusedContextPointer(): usize { return CONTEXT; }
+
+/** The metric's context labels (count at fusedContextPointer) and metadata; false when too many. */
+export function fusedSetMetric(contextCount: u32, type: u32, help: u32, unit: u32): bool {
+  if (contextCount > MAX_CONTEXT) return false;
+  setContextCount(contextCount);
+  setMetadata(type, help, unit);
+  return true;
+}
+
+/** Walks the data message at input [from, to) as `kind` (points.ts). OK or DECLINE. */
+export function fusedWalkMetric(kind: u32, from: u32, to: u32): i32 {
+  const input = start(INPUT);
+  return walkMetric(kind, input + from, input + to);
+}
+
+export function fusedWalkedPoints(): u32 { return walkedPoints; }
+export function fusedEarliest(): f64 { return <f64>earliest; }
+export function fusedLatest(): f64 { return <f64>latest; }
+
+/**
+ * A sample of value `value` at `timestamp` (start 0) of the series `name` + the `pairCount` sorted
+ * pairs JS wrote at fusedScratchPointer() (u32 name, u32 value), with the metadata of the last
+ * fusedSetMetric. A series may take more samples only right after its last one and later in time.
+ */
+export function fusedLabelledSample(pairCount: u32, name: u32, timestamp: f64, value: f64): i32 {
+  const set = setOfPairs(start(SCRATCH), pairCount);
+  if (set == NO_SET) return DECLINE;
+  const ms = <i64>timestamp;
+  let series = existingSeries(set, name);
+  if (series != 0xffffffff) {
+    const record = seriesRecord(series);
+    const last = load<u32>(record, 28) + load<u32>(record, 32);
+    if (series != seriesCount - 1 || last != rowCount || lastTimestamp(series) >= ms) return DECLINE;
+  } else {
+    series = makeSeries(set, name, NO_LABEL, 0);
+    if (series >= DUPLICATE) return DECLINE;
+  }
+  return addRow(series, value, ms, 0, false) ? OK : DECLINE;
+}
+
+export function fusedSeriesCount(): u32 { return seriesCount; }
+export function fusedSampleCount(): u32 { return rowCount; }
+export function fusedHistogramCount(): u32 { return histogramCount; }
+
+/** Numbers and sizes the request (writer.ts): the symbol count, or -1 when memory cannot grow. */
+export function fusedNumber(idCount: u32, withCreated: bool): i32 {
+  return numberRequest(idCount, withCreated);
+}
+
+export function fusedWrite(withCreated: bool): void {
+  writeRequest(withCreated);
+}
+

@@ -1,0 +1,263 @@
+/**
+ * The TS side of the wasm engine's fused path (assembly/fused/): one OTLP protobuf request translated
+ * and written as a Remote-Write 2.0 request inside the module. The translator decides everything per
+ * resource, scope, metric and distinct string (src/translate/translate.ts translateWalkedResource) and
+ * hands each metric's data point bytes to `walk`; the module labels, sorts and merges the points'
+ * attributes, makes the label sets, series and samples, and writes the request. An attribute or float
+ * the module meets for the first time is labelled here, synchronously, by the translator's own rules
+ * (`FusedRules`), so both paths name and format alike by construction.
+ *
+ * The request is also a SeriesSink for the few series the translator makes itself (target_info).
+ * Anything the fused path does not settle exactly throws FastPathDeclinedError; the builder then
+ * forgets the attempt and runs the general path.
+ */
+
+import type { Limits } from '../limits.js';
+import { utf8LongerThan } from '../limits.js';
+import { MetricType } from '../rw/types.js';
+import type { ExemplarOutput, FlatLabels, SeriesMetadata, SeriesSink } from '../translate/sink.js';
+import { NO_LABEL } from '../translate/sink.js';
+import type { TimeRange } from '../translate/time-range.js';
+import type { PointBytesWalker, WalkedMetric } from '../translate/walked-points.js';
+import { FastPathDeclinedError } from './errors.js';
+import { type FusedStringExports, FusedStrings } from './fused-strings.js';
+
+/** The translator's rules for what the module meets for the first time. */
+export interface FusedRules {
+  /** A point attribute's label from its KeyValue bytes: [label name, value ("" = none)], or undefined to ignore it. Throws when the general path would not label it. */
+  attributeLabel(keyValue: Uint8Array): [name: string, value: string] | undefined;
+  /** An `le` or `quantile` value's text. */
+  floatText(value: number): string;
+}
+
+/** Counts of fast-path attempts in this process (tests assert that the fast path ran). */
+export const fastPathCounts = { accepted: 0, declined: 0 };
+
+export interface FusedModuleExports extends FusedStringExports {
+  fusedBeginRequest(bytes: number, nameLabel: number, maxSetPairs: number): number;
+  fusedNamesPointer(): number;
+  fusedContextPointer(): number;
+  fusedSetMetric(contextCount: number, type: number, help: number, unit: number): number;
+  fusedWalkMetric(kind: number, from: number, to: number): number;
+  fusedWalkedPoints(): number;
+  fusedEarliest(): number;
+  fusedLatest(): number;
+  fusedLabelledSample(pairCount: number, name: number, timestamp: number, value: number): number;
+  fusedSeriesCount(): number;
+  fusedSampleCount(): number;
+  fusedHistogramCount(): number;
+  fusedNumber(idCount: number, withCreated: number): number;
+  fusedWrite(withCreated: number): void;
+  fusedOutputPointer(): number;
+  fusedOutputLength(): number;
+}
+
+/** Where the module's `fusedAttributeLabel` and `fusedFloatLabel` imports go (one per instance). */
+export interface FusedImportHandler {
+  attributeLabel(at: number, length: number): bigint;
+  floatLabel(value: number): number;
+}
+
+const WALK_OK = 0;
+const DECLINED_LABEL = -1n;
+const SKIPPED_LABEL = -2n;
+const NO_VALUE = 0xffffffff;
+/** Context labels the module takes (assembly/fused/point-labels.ts MAX_CONTEXT). */
+const MAX_CONTEXT = 1024;
+/** Labels of a series the module merges at most (assembly/fused/writer.ts). */
+const MAX_SERIES_LABELS = 2046;
+/** Label names series put in: `__name__`, and `le` (classic histograms) or `quantile` (summaries). */
+const PUT_IN_NAMES = ['__name__', 'le', 'quantile'];
+const METRIC_NAME_LABEL = '__name__';
+/** A metric's put-in label besides `__name__`, by PointKind (a point or context label of that name: declined). */
+const PUT_IN_BY_KIND = ['', '', 'le', '', 'quantile'];
+
+export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHandler {
+  private readonly strings: FusedStrings;
+  private inputAt = 0;
+  private inputLength = 0;
+  private readonly maxSetPairs: number;
+  /** target_info's label sets, as sink set ids: flat (name id, value id). */
+  private readonly labelledSets: Int32Array[] = [];
+  private putInIds: number[] = [];
+  private symbols = 0;
+
+  constructor(
+    private readonly wasm: FusedModuleExports,
+    private readonly rules: FusedRules,
+    private readonly limits: Limits,
+    private readonly withCreated: boolean,
+  ) {
+    this.strings = new FusedStrings(wasm);
+    // `__name__` and one of `le`/`quantile` join every set's pairs.
+    this.maxSetPairs = Math.min(limits.maxLabelsPerSeries - 2, MAX_SERIES_LABELS - 2);
+  }
+
+  /** Copies `bytes` in and starts a request. */
+  begin(bytes: Uint8Array): void {
+    this.strings.beginRequest();
+    this.labelledSets.length = 0;
+    this.putInIds = PUT_IN_NAMES.map((name) => this.strings.labelName(name));
+    // Addresses are unsigned: a 1M-point request takes the module past 2 GiB.
+    const at = this.wasm.fusedBeginRequest(bytes.length, this.putInIds[0], Math.max(0, this.maxSetPairs)) >>> 0;
+    if (at === 0) throw new FastPathDeclinedError('out of memory');
+    new Uint8Array(this.wasm.memory.buffer, at, bytes.length).set(bytes);
+    this.inputAt = at;
+    this.inputLength = bytes.length;
+  }
+
+  /** A copy of the request's OTLP bytes (valid until the next begin). */
+  inputBytes(): Uint8Array {
+    return new Uint8Array(this.wasm.memory.buffer, this.inputAt, this.inputLength).slice();
+  }
+
+  walk(metric: WalkedMetric, times: TimeRange): void {
+    const strings = this.strings;
+    const names = [metric.name, metric.sumName, metric.countName, metric.bucketName].map((name) => this.labelValueId(name));
+    names.push(this.putInIds[1], this.putInIds[2], strings.id('+Inf'));
+    const context = metric.context;
+    if (context.length > MAX_CONTEXT) throw new FastPathDeclinedError('too many context labels');
+    const contextIds: number[] = [];
+    for (let i = 0; i < context.length; i++) {
+      const name = strings.text(context.names[i]);
+      if (name === METRIC_NAME_LABEL || name === PUT_IN_BY_KIND[metric.kind] || utf8LongerThan(name, this.limits.maxLabelNameBytes)) {
+        throw new FastPathDeclinedError(`context label ${name}`);
+      }
+      strings.labelName(name);
+      const value = context.values[i];
+      if (value >= 0 && utf8LongerThan(strings.text(value), this.limits.maxLabelValueBytes)) throw new FastPathDeclinedError('label value bytes');
+      contextIds.push(context.names[i], value < 0 ? NO_VALUE : value, context.forced[i]);
+    }
+    this.setMetric(metric.metadata, contextIds.length / 3);
+    const buffer = this.wasm.memory.buffer;
+    new Uint32Array(buffer, (this.wasm.fusedNamesPointer() >>> 0), names.length).set(names);
+    new Uint32Array(buffer, (this.wasm.fusedContextPointer() >>> 0), contextIds.length).set(contextIds);
+    const { start, end, count } = metric.points;
+    const status = this.wasm.fusedWalkMetric(metric.kind, start, end);
+    if (status !== WALK_OK || this.wasm.fusedWalkedPoints() !== count) throw new FastPathDeclinedError('the module declined a metric');
+    times.add(this.wasm.fusedEarliest());
+    times.add(this.wasm.fusedLatest());
+  }
+
+  private setMetric(metadata: SeriesMetadata, contextCount: number): void {
+    const help = this.strings.id(metadata.help);
+    const unit = this.strings.id(metadata.unit);
+    if (this.wasm.fusedSetMetric(contextCount, metadata.type, help, unit) === 0) throw new FastPathDeclinedError('too many context labels');
+  }
+
+  private labelValueId(text: string): number {
+    if (utf8LongerThan(text, this.limits.maxLabelValueBytes)) throw new FastPathDeclinedError('label value bytes');
+    return this.strings.id(text);
+  }
+
+  /** The module's `fusedAttributeLabel` import: never throws (an exception would unwind through the module). */
+  attributeLabel(at: number, length: number): bigint {
+    try {
+      const label = this.rules.attributeLabel(new Uint8Array(this.wasm.memory.buffer, at >>> 0, length).slice());
+      if (label === undefined) return SKIPPED_LABEL;
+      const [name, value] = label;
+      // The module declines `le` and `quantile` where the metric puts them in (point-labels.ts).
+      if (name === METRIC_NAME_LABEL || utf8LongerThan(name, this.limits.maxLabelNameBytes)) return DECLINED_LABEL;
+      const nameId = this.strings.labelName(name);
+      const valueId = value === '' ? NO_VALUE : this.labelValueId(value);
+      return BigInt(nameId) | (BigInt(valueId) << 32n);
+    } catch {
+      return DECLINED_LABEL;
+    }
+  }
+
+  /** The module's `fusedFloatLabel` import. */
+  floatLabel(value: number): number {
+    try {
+      return this.strings.id(this.rules.floatText(value));
+    } catch {
+      return -1;
+    }
+  }
+
+  /**
+   * Ends the request: the strings' bytes go to the module, which numbers the symbols and sizes the
+   * request. Declines what a limit checked later by the general path could refuse.
+   */
+  finish(): void {
+    if (this.wasm.fusedSeriesCount() >= this.limits.maxSeries) throw new FastPathDeclinedError('maxSeries');
+    this.strings.flush();
+    const symbols = this.wasm.fusedNumber(this.strings.count, this.withCreated ? 1 : 0);
+    if (symbols < 0) throw new FastPathDeclinedError('out of memory');
+    if (symbols > this.limits.maxSymbols) throw new FastPathDeclinedError('maxSymbols');
+    this.symbols = symbols;
+  }
+
+  get symbolCount(): number {
+    return this.symbols;
+  }
+
+  get seriesCount(): number {
+    return this.wasm.fusedSeriesCount();
+  }
+
+  get sampleCount(): number {
+    return this.wasm.fusedSampleCount();
+  }
+
+  get histogramCount(): number {
+    return this.wasm.fusedHistogramCount();
+  }
+
+  /** Writes the request; a view of module memory, valid until the module's next call. */
+  write(): Uint8Array {
+    this.wasm.fusedWrite(this.withCreated ? 1 : 0);
+    return new Uint8Array(this.wasm.memory.buffer, (this.wasm.fusedOutputPointer() >>> 0), this.wasm.fusedOutputLength() >>> 0);
+  }
+
+  // SeriesSink: what the translator makes itself on the fused path (target_info).
+
+  stringId(value: string): number {
+    return this.strings.id(value);
+  }
+
+  floatLabelId(value: number): number {
+    return this.strings.id(this.rules.floatText(value));
+  }
+
+  labelSet(labels: FlatLabels): number {
+    const ids = new Int32Array(labels.length);
+    for (let i = 0; i < labels.length; i += 2) {
+      if (labels[i] === METRIC_NAME_LABEL || utf8LongerThan(labels[i], this.limits.maxLabelNameBytes)) throw new FastPathDeclinedError(`label ${labels[i]}`);
+      ids[i] = this.strings.labelName(labels[i]);
+      ids[i + 1] = this.labelValueId(labels[i + 1]);
+    }
+    this.labelledSets.push(ids);
+    return this.labelledSets.length - 1;
+  }
+
+  labelSetOfIds(): number {
+    throw new FastPathDeclinedError('point label sets are the module\'s');
+  }
+
+  sample(
+    set: number, name: number, extraName: number, _extraValue: number, metadata: SeriesMetadata, timestamp: number, value: number,
+    startTimestamp: number, stale: boolean, exemplars: readonly ExemplarOutput[] | undefined,
+  ): void {
+    if (extraName !== NO_LABEL || startTimestamp !== 0 || stale || exemplars !== undefined || metadata.type !== MetricType.GAUGE) {
+      throw new FastPathDeclinedError('a sample the fused path does not make');
+    }
+    const pairs = this.labelledSets[set];
+    this.setMetric(metadata, 0);
+    if (this.wasm.fusedEnsureScratch(4 * pairs.length) === 0) throw new FastPathDeclinedError('out of memory');
+    new Int32Array(this.wasm.memory.buffer, (this.wasm.fusedScratchPointer() >>> 0), pairs.length).set(pairs);
+    if (this.wasm.fusedLabelledSample(pairs.length / 2, name, timestamp, value) !== WALK_OK) throw new FastPathDeclinedError('target_info sample');
+  }
+
+  sampleRun(): void {
+    throw new FastPathDeclinedError('sample runs are the module\'s');
+  }
+
+  histogram(): void {
+    throw new FastPathDeclinedError('histograms are the module\'s');
+  }
+
+  dropped(): void {
+    throw new FastPathDeclinedError('a dropped metric');
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * The wasm engine's fused path (assembly/fused/, src/engine/fused-request.ts) must give exactly the
+ * general path's bytes and stats, or decline. The js engine has only the general path, so every check
+ * compares a wasm builder with a js builder, and reads fastPathCounts to know that the fast path ran.
+ */
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type BuilderOptions, V2WriteRequestBuilder } from '../../src/builder/builder.js';
+import { fastPathCounts } from '../../src/engine/fused-request.js';
+import { makeWorkload } from '../../bench/workload.js';
+import { builderOptions, otlpRequest } from '../fuzz/arbitraries.js';
+import { FUZZ_TIMEOUT_MS, runs } from '../fuzz/config.js';
+import { encodeOtlp } from '../support/proto.js';
+
+type Outcome = { error: string } | { encoded: Uint8Array; snappy: Uint8Array; stats: string };
+
+function outcome(engine: 'wasm' | 'js', options: BuilderOptions, bytes: Uint8Array): Outcome {
+  const builder = new V2WriteRequestBuilder({ ...options, engine });
+  try {
+    builder.add(bytes);
+    const encoded = builder.encode();
+    const snappy = builder.encodeSnappy();
+    return { encoded, snappy, stats: JSON.stringify(builder.stats) };
+  } catch (error) {
+    return { error: `${(error as Error).name}: ${(error as Error).message}` };
+  }
+}
+
+function expectSameOutcome(options: BuilderOptions, bytes: Uint8Array): void {
+  const fast = outcome('wasm', options, bytes);
+  const general = outcome('js', options, bytes);
+  expect(fast).toEqual(general);
+}
+
+type Point = Record<string, unknown> & { attributes: unknown[]; quantileValues?: Array<{ quantile: number }> };
+
+type Attributes = Array<{ key: string }>;
+
+/** Keys and names prefixed with a letter: the arbitraries' keys include ones no strategy accepts ("", "ключ"). */
+function prefixed(attributes: Attributes): Attributes {
+  return attributes.map((attribute) => ({ ...attribute, key: `k${attribute.key}` }));
+}
+
+/**
+ * What the fast path takes: cumulative metrics with points, no exemplars, valid names, points told
+ * apart by an attribute of their own (no second sample of a series), quantiles in increasing order.
+ */
+function acceptable(request: {
+  resourceMetrics: Array<{ resource: { attributes: Attributes }; scopeMetrics: Array<{ scope: { attributes: Attributes }; metrics: Array<Record<string, unknown>> }> }>;
+}): object {
+  let pointNumber = 0;
+  for (const resource of request.resourceMetrics) {
+    resource.resource.attributes = resource.resource.attributes.map((attribute) => (attribute.key.startsWith('service.') ? attribute : { ...attribute, key: `k${attribute.key}` }));
+    for (const scope of resource.scopeMetrics) {
+      scope.scope.attributes = prefixed(scope.scope.attributes);
+      scope.metrics = scope.metrics.filter((metric) => {
+        metric.name = `m${metric.name as string}`;
+        const data = (metric.gauge ?? metric.sum ?? metric.histogram ?? metric.exponentialHistogram ?? metric.summary) as { dataPoints: Point[]; aggregationTemporality?: number };
+        if ('aggregationTemporality' in data) data.aggregationTemporality = 2;
+        for (const point of data.dataPoints) {
+          point.exemplars = [];
+          point.attributes = [...prefixed(point.attributes as Attributes), { key: 'point', value: { intValue: String(pointNumber++) } }];
+          if (point.quantileValues !== undefined) {
+            const byQuantile = new Map(point.quantileValues.map((value) => [value.quantile, value]));
+            point.quantileValues = [...byQuantile.values()].sort((a, b) => a.quantile - b.quantile);
+          }
+        }
+        return data.dataPoints.length > 0;
+      });
+    }
+  }
+  return request;
+}
+
+function delta<T>(run: () => T): { result: T; accepted: number; declined: number } {
+  const before = { ...fastPathCounts };
+  const result = run();
+  return { result, accepted: fastPathCounts.accepted - before.accepted, declined: fastPathCounts.declined - before.declined };
+}
+
+describe('fused path: byte for byte the general path', () => {
+  it(
+    'random requests and options: encode(), encodeSnappy() and stats equal the js engine, or both throw alike',
+    () => {
+      let cases = 0;
+      const { accepted } = delta(() =>
+        fc.assert(
+          fc.property(fc.tuple(otlpRequest, fc.boolean()), builderOptions, fc.boolean(), ([request, clean], options, createdTimestampField) => {
+            cases++;
+            expectSameOutcome({ ...options, createdTimestampField }, encodeOtlp(clean ? acceptable(request as Parameters<typeof acceptable>[0]) : request));
+          }),
+          runs(300),
+        ),
+      );
+      // Half the cases are made acceptable; some of those still decline (points the fast path leaves).
+      expect(accepted).toBeGreaterThan(cases / 5);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
+
+  it.each([1000, 10000])(
+    'the %i-point bench workloads (seeds 1-3) are accepted and identical',
+    (points) => {
+      for (const seed of [1, 2, 3]) {
+        const { otlpBytes } = makeWorkload(points, seed, { withJson: false });
+        const { accepted } = delta(() => expectSameOutcome({}, otlpBytes));
+        expect(accepted).toBe(1);
+      }
+    },
+    FUZZ_TIMEOUT_MS,
+  );
+
+  it('exponential histograms above scale 8 are merged down exactly (Prometheus convertBucketsLayout)', () => {
+    const buckets = (offset: number) => ({ offset, bucketCounts: ['1', '0', '0', '0', '2', '3', '0', '1', '5', '0', '0', '7'] });
+    const dataPoints = [];
+    for (let scale = 6; scale <= 20; scale++) {
+      for (const offset of [-9, -3, -1, 0, 1, 5, 17]) {
+        dataPoints.push({
+          attributes: [{ key: 'scale', value: { intValue: String(scale) } }, { key: 'offset', value: { intValue: String(offset) } }],
+          timeUnixNano: '1700000000000000000',
+          scale,
+          zeroCount: '3',
+          count: '48',
+          sum: 1.5,
+          positive: buckets(offset),
+          negative: buckets(-offset),
+        });
+      }
+    }
+    const bytes = encodeOtlp({ resourceMetrics: [{ resource: { attributes: [] }, scopeMetrics: [{ metrics: [{ name: 'latency', unit: 's', exponentialHistogram: { dataPoints, aggregationTemporality: 2 } }] }] }] });
+    expect(delta(() => expectSameOutcome({}, bytes)).accepted).toBe(1);
+  });
+
+  it('le and quantile texts come from one cache across requests: 0 and -0 stay apart', () => {
+    const request = (bound: number) =>
+      encodeOtlp({
+        resourceMetrics: [{ resource: { attributes: [] }, scopeMetrics: [{ metrics: [
+          { name: 'h', histogram: { aggregationTemporality: 2, dataPoints: [{ timeUnixNano: '1700000000000000000', explicitBounds: [bound, 1e-7, 1e21], bucketCounts: ['1', '2', '3', '4'], count: '10' }] } },
+          { name: 's', summary: { dataPoints: [{ timeUnixNano: '1700000000000000000', count: '1', sum: 2, quantileValues: [{ quantile: bound, value: 1 }, { quantile: 0.5, value: 2 }] }] } },
+        ] }] }],
+      });
+    const wasm = new V2WriteRequestBuilder({ engine: 'wasm' });
+    const js = new V2WriteRequestBuilder({ engine: 'js' });
+    for (const bound of [-0, 0, -0]) {
+      const { accepted } = delta(() => expect(wasm.reset().add(request(bound)).encode()).toEqual(js.reset().add(request(bound)).encode()));
+      expect(accepted).toBe(1);
+    }
+  });
+
+  it('the attribute cache keeps thousands of distinct attributes apart, across requests and its growth', () => {
+    const request = (round: number) => {
+      const dataPoints = [];
+      for (let i = 0; i < 3000; i++) {
+        dataPoints.push({ attributes: [{ key: `k${i % 7}`, value: { stringValue: `v${(i * 7919 + round) % 5000}` } }, { key: 'i', value: { intValue: String(i) } }], timeUnixNano: '1700000000000000000', asDouble: i });
+      }
+      return encodeOtlp({ resourceMetrics: [{ resource: { attributes: [] }, scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints } }] }] }] });
+    };
+    const wasm = new V2WriteRequestBuilder({ engine: 'wasm' });
+    const js = new V2WriteRequestBuilder({ engine: 'js' });
+    for (let round = 0; round < 3; round++) {
+      const { accepted } = delta(() => expect(wasm.reset().add(request(round)).encodeSnappy()).toEqual(js.reset().add(request(round)).encodeSnappy()));
+      expect(accepted).toBe(1);
+    }
+  });
+});
+
+describe('fused path: declines and replays', () => {
+  const point = (attributes: Array<{ key: string; value: { stringValue: string } }>) => ({ attributes, timeUnixNano: '1700000000000000000', asDouble: 1 });
+  const gauge = (dataPoints: unknown[]) => encodeOtlp({ resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }, { key: 'host', value: { stringValue: 'h' } }] }, scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints } }] }] }] });
+  const good = gauge([point([{ key: 'a', value: { stringValue: '1' } }])]);
+
+  it.each([
+    ['two attributes that sanitize to one label name', gauge([point([{ key: 'a.b', value: { stringValue: '1' } }, { key: 'a_b', value: { stringValue: '2' } }])])],
+    [
+      'a histogram point label named le',
+      encodeOtlp({ resourceMetrics: [{ resource: { attributes: [] }, scopeMetrics: [{ metrics: [{ name: 'h', histogram: { aggregationTemporality: 2, dataPoints: [{ attributes: [{ key: 'le', value: { stringValue: '1' } }], timeUnixNano: '1700000000000000000', explicitBounds: [1], bucketCounts: ['1', '2'], count: '3' }] } }] }] }] }),
+    ],
+    ['a second sample of one series', gauge([point([]), point([])])],
+    ['an invalid label name', gauge([point([{ key: '', value: { stringValue: '1' } }])])],
+  ])('declines %s, and the general path gives the same bytes', (_what, bytes) => {
+    const { declined } = delta(() => expectSameOutcome({}, bytes));
+    expect(declined).toBe(1);
+  });
+
+  it('takes a gauge point label named le or quantile: only histograms and summaries put those in', () => {
+    const bytes = gauge([point([{ key: 'le', value: { stringValue: '1' } }, { key: 'quantile', value: { stringValue: '2' } }])]);
+    expect(delta(() => expectSameOutcome({}, bytes)).accepted).toBe(1);
+  });
+
+  it('declines malformed bytes; the general path throws its own error and the builder is as before', () => {
+    const bad = good.slice(0, good.length - 3);
+    const wasm = new V2WriteRequestBuilder({ engine: 'wasm' });
+    const js = new V2WriteRequestBuilder({ engine: 'js' });
+    const { declined } = delta(() => expect(() => wasm.add(bad)).toThrow());
+    expect(declined).toBe(1);
+    expect(() => js.add(bad)).toThrow();
+    expect(wasm.stats).toEqual(js.stats);
+    expect(wasm.add(good).encode()).toEqual(js.add(good).encode());
+  });
+
+  it('a second add() replays the held request through the general path', () => {
+    const other = gauge([point([{ key: 'b', value: { stringValue: '2' } }])]);
+    const wasm = new V2WriteRequestBuilder({ engine: 'wasm' });
+    const js = new V2WriteRequestBuilder({ engine: 'js' });
+    expect(delta(() => wasm.add(good)).accepted).toBe(1);
+    wasm.add(other);
+    js.add(good).add(other);
+    expect(wasm.stats).toEqual(js.stats);
+    expect(wasm.encode()).toEqual(js.encode());
+    expect(wasm.encodeSnappy()).toEqual(js.encodeSnappy());
+  });
+
+  it('build(), encodeRequests() and the RW1 encodes after a fast add() are the general path\'s', () => {
+    const make = (engine: 'wasm' | 'js') => new V2WriteRequestBuilder({ engine }).add(good);
+    expect(make('wasm').build()).toEqual(make('js').build());
+    expect(make('wasm').encodeRequests({ shards: 2 })).toEqual(make('js').encodeRequests({ shards: 2 }));
+    expect(make('wasm').encodeV1()).toEqual(make('js').encodeV1());
+    const wasm = make('wasm');
+    const js = make('js');
+    wasm.encode();
+    js.encode();
+    expect(wasm.stats).toEqual(js.stats);
+    expect(wasm.encodeV1Snappy()).toEqual(js.encodeV1Snappy());
+    expect(wasm.stats).toEqual(js.stats);
+  });
+
+  it('a reset() forgets the held request', () => {
+    const wasm = new V2WriteRequestBuilder({ engine: 'wasm' }).add(good);
+    wasm.reset();
+    expect(wasm.stats.series).toBe(0);
+    expect(wasm.encode()).toEqual(new V2WriteRequestBuilder({ engine: 'js' }).encode());
+  });
+});
