@@ -99,7 +99,8 @@ export class OtlpHttpBridge {
     this.forwarder = options.forwarder;
     this.wal = options.wal;
     this.logger = options.logger ?? silentLogger;
-    this.builderOptions = options.builder ?? {};
+    // Every export is split into shards and pieces (encodeRequests), which the fast path does not write.
+    this.builderOptions = { ...options.builder, fastPath: false };
     this.maxBodyBytes = options.maxBodyBytes ?? 16 << 20;
     this.readTimeoutMs = options.readTimeoutMs ?? 30_000;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 5;

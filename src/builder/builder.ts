@@ -27,7 +27,21 @@ export interface BuilderOptions extends TranslationOptions {
   createdTimestampField?: boolean;
   /** Resource limits on what one builder accepts (src/limits.ts); each defaults to a generous cap. */
   limits?: Partial<Limits>;
+  /**
+   * Whether the wasm engine may take a request through its fast path (default true): the first
+   * protobuf add() after a reset is translated and, by encode() or encodeSnappy(), written in WASM.
+   * Anything else after it (encodeRequests, build, RW1, a second add) first translates the request
+   * again the general way, so turn it off where requests are always split into shards or pieces
+   * (the bridge and RemoteWriteSender do).
+   */
+  fastPath?: boolean;
 }
+
+/**
+ * Larger requests take the general path: the fast path's tables stay allocated for the builder's
+ * life, and at 1M points (~230 MB of OTLP) they reached 1.7 GB of WASM memory (the general path: 91 MB).
+ */
+const FAST_PATH_MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 
 export type OtlpInputFormat = 'protobuf' | 'json';
 
@@ -113,7 +127,7 @@ export class V2WriteRequestBuilder {
     const externalLabels = ownStringEntries(options.externalLabels);
     this.translator = new Translator(resolveTranslationOptions({ ...options, externalLabels }));
     this.encodeOptions = { createdTimestampField: options.createdTimestampField ?? false };
-    this.fused = this.engine.fusedRequest?.(this.translator.pointRules(), this.limits, this.encodeOptions.createdTimestampField === true);
+    this.fused = options.fastPath === false ? undefined : this.engine.fusedRequest?.(this.translator.pointRules(), this.limits, this.encodeOptions.createdTimestampField === true);
   }
 
   get engineKind(): EngineKind {
@@ -176,7 +190,7 @@ export class V2WriteRequestBuilder {
    */
   private tryFused(bytes: Uint8Array): boolean {
     const fused = this.fused;
-    if (fused === undefined) return false;
+    if (fused === undefined || bytes.length > FAST_PATH_MAX_REQUEST_BYTES) return false;
     try {
       fused.begin(bytes);
       const context = this.translator.startRequest(fused);

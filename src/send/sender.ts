@@ -140,7 +140,8 @@ export class RemoteWriteSender {
   }
 
   private convert(input: Uint8Array | string | object, format: OtlpInputFormat | undefined): RemoteWriteRequest[] {
-    this.builder ??= new V2WriteRequestBuilder(this.builderOptions);
+    // Requests are split into shards and pieces (encodeRequests), which the fast path does not write.
+    this.builder ??= new V2WriteRequestBuilder({ ...this.builderOptions, fastPath: false });
     const builder = this.builder;
     try {
       builder.add(input, format);

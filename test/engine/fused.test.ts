@@ -73,6 +73,16 @@ function acceptable(request: {
   return request;
 }
 
+function varint(value: number): number[] {
+  const bytes: number[] = [];
+  while (value > 0x7f) {
+    bytes.push((value & 0x7f) | 0x80);
+    value = Math.floor(value / 128);
+  }
+  bytes.push(value);
+  return bytes;
+}
+
 function delta<T>(run: () => T): { result: T; accepted: number; declined: number } {
   const before = { ...fastPathCounts };
   const result = run();
@@ -223,6 +233,22 @@ describe('fused path: declines and replays', () => {
     expect(wasm.stats).toEqual(js.stats);
     expect(wasm.encodeV1Snappy()).toEqual(js.encodeV1Snappy());
     expect(wasm.stats).toEqual(js.stats);
+  });
+
+  it('fastPath: false and requests over 32 MiB are not tried (the bridge and RemoteWriteSender split every request)', () => {
+    const off = delta(() => new V2WriteRequestBuilder({ engine: 'wasm', fastPath: false }).add(good).encode());
+    expect(off.accepted + off.declined).toBe(0);
+    expect(off.result).toEqual(new V2WriteRequestBuilder({ engine: 'js' }).add(good).encode());
+    // An unknown top-level field (99, LEN) pads the request past the cap; both paths skip its contents.
+    const length = 32 * 1024 * 1024 + 1;
+    const header = [(99 << 3) | 2, ...varint(length)];
+    const big = new Uint8Array(good.length + header.length + length);
+    big.set(good);
+    big.set(header, good.length);
+    const limits = { maxRequestBytes: 64 * 1024 * 1024 };
+    const large = delta(() => new V2WriteRequestBuilder({ engine: 'wasm', limits }).add(big).encode());
+    expect(large.accepted + large.declined).toBe(0);
+    expect(large.result).toEqual(new V2WriteRequestBuilder({ engine: 'js', limits }).add(big).encode());
   });
 
   it('a reset() forgets the held request', () => {
