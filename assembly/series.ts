@@ -27,39 +27,17 @@ import {
 } from './request';
 import { PLAN, planSeries } from './series-plan';
 import { beginSetCache, setCachePointer, setEntry } from './set-labels';
-import { PACKED_VARINT_BYTES, copyBytes, packVarint, varintSize, writeVarint } from './varint';
+import { sampleSize, writeSample } from './sample';
+import { copyBytes, varintSize, writeVarint } from './varint';
 import { Status } from './symbols';
 
 const INITIAL_INPUT_BYTES: u32 = 256 * 1024;
 const INITIAL_OUTPUT_BYTES: u32 = 256 * 1024;
-/** Prometheus's stale marker, model/value.StaleNaN. */
-const STALE_NAN_BITS: u64 = 0x7ff0000000000002;
 
 let inputStart: usize = 0;
 let inputBytes: u32 = 0;
 let outputStart: usize = 0;
 let outputBytes: u32 = 0;
-
-// Per timestamp field, the last value written with its varint packed (packVarint) and its size: a
-// request's samples share a few timestamps and start times (a histogram point's ~17 series, a
-// metric's points), so most samples store 8 bytes instead of encoding 6 one by one.
-const TIMESTAMP_MEMO: usize = memory.data(24);
-const START_MEMO: usize = memory.data(24);
-
-/** Writes `value`'s varint at `at` from `memo` (remade when `value` is another); returns the end. */
-function writeMemoizedVarint(at: usize, value: u64, memo: usize): usize {
-  // Size 0: the memo was never filled.
-  if (value != load<u64>(memo) || load<u32>(memo, 16) == 0) {
-    const size = varintSize(value);
-    store<u64>(memo, value);
-    store<u64>(memo, size <= PACKED_VARINT_BYTES ? packVarint(value) : 0, 8);
-    store<u32>(memo, size, 16);
-  }
-  const size = load<u32>(memo, 16);
-  if (size > PACKED_VARINT_BYTES) return writeVarint(at, value);
-  store<u64>(at, load<u64>(memo, 8));
-  return at + size;
-}
 
 export function seriesInputPointer(): usize { return inputStart; }
 export function seriesOutputPointer(): usize { return outputStart; }
@@ -90,14 +68,6 @@ function ensureOutputBytes(bytes: u64): bool {
 // @ts-ignore: decorator
 @inline function int64Bits(value: f64): u64 {
   return <u64><i64>value;
-}
-
-// @ts-ignore: decorator
-@inline function sampleSize(value: f64, timestamp: u64, start: u64, stale: bool): u32 {
-  let size: u32 = stale || value != 0 ? 9 : 0;
-  if (timestamp != 0) size += 1 + varintSize(timestamp);
-  if (start != 0) size += 1 + varintSize(start);
-  return size;
 }
 
 // @ts-ignore: decorator
@@ -211,30 +181,7 @@ export function writeSeries(
     at += c1 - c0;
     for (let r = rowsFrom; r < rowsTo; r++) {
       const at8 = <usize>r << 3;
-      const value = load<f64>(values + at8);
-      const timestamp = int64Bits(load<f64>(timestamps + at8));
-      const start = int64Bits(load<f64>(starts + at8));
-      const stale = load<u8>(stales + r) != 0;
-      store<u8>(at++, 0x12); // samples 2
-      at = writeVarint(at, sampleSize(value, timestamp, start, stale));
-      if (stale) {
-        store<u8>(at++, 0x09);
-        store<u64>(at, STALE_NAN_BITS);
-        at += 8;
-      } else if (value != 0) {
-        // `!= 0` also drops -0 (and keeps NaN), as Go's `if m.Value != 0` does.
-        store<u8>(at++, 0x09);
-        store<f64>(at, value);
-        at += 8;
-      }
-      if (timestamp != 0) {
-        store<u8>(at++, 0x10);
-        at = writeMemoizedVarint(at, timestamp, TIMESTAMP_MEMO);
-      }
-      if (start != 0) {
-        store<u8>(at++, 0x18);
-        at = writeMemoizedVarint(at, start, START_MEMO);
-      }
+      at = writeSample(at, load<f64>(values + at8), int64Bits(load<f64>(timestamps + at8)), int64Bits(load<f64>(starts + at8)), load<u8>(stales + r) != 0);
     }
     if (extraTo > extraFrom) {
       memory.copy(at, extraBytes + extraFrom, extraTo - extraFrom);

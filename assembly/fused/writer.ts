@@ -7,12 +7,12 @@
 import { NUMBERED, OUTPUT, ROWS, SET_BYTES, SYMBOL_OF, STRING_BYTES, ensure, start } from './regions';
 import { setPairCount, setPairs, setWriterCache } from './label-sets';
 import { copyBytes } from '../varint';
+import { sampleSize, writeSample } from '../sample';
 import { NO_LABEL, ROW_BYTES, histogramBytes, seriesCount, seriesRecord } from './series';
 import { rankOf, stringLength, stringOffset } from './strings';
 import { HISTOGRAMS } from './regions';
 import { varintSize, writeVarint } from '../varint';
 
-const STALE_NAN_BITS: u64 = 0x7ff0000000000002;
 
 let numberedCount: u32 = 0;
 let outputLength: u32 = 0;
@@ -208,14 +208,6 @@ function writeLabels(at: usize, record: usize): usize {
 }
 
 // @ts-ignore: decorator
-@inline function sampleSize(value: f64, timestamp: i64, startTimestamp: i64, stale: bool): u32 {
-  let size: u32 = stale || value != 0 ? 9 : 0;
-  if (timestamp != 0) size += 1 + varintSize(<u64>timestamp);
-  if (startTimestamp != 0) size += 1 + varintSize(<u64>startTimestamp);
-  return size;
-}
-
-// @ts-ignore: decorator
 @inline function optionalSize(value: u32): u32 {
   return value != 0 ? 1 + varintSize(value) : 0;
 }
@@ -270,7 +262,7 @@ export function numberRequest(idCount: u32, withCreated: bool): i32 {
     const rows = load<u32>(record, 32);
     for (let r = load<u32>(record, 28), end = r + rows; r < end; r++) {
       const row = start(ROWS) + <usize>r * ROW_BYTES;
-      const inner = sampleSize(load<f64>(row), load<i64>(row, 8), load<i64>(row, 16), load<u32>(row, 24) != 0);
+      const inner = sampleSize(load<f64>(row), <u64>load<i64>(row, 8), <u64>load<i64>(row, 16), load<u32>(row, 24) != 0);
       size += 1 + varintSize(inner) + inner;
     }
     size += load<u32>(record, 40);
@@ -322,30 +314,7 @@ export function writeRequest(withCreated: bool): void {
     const rows = load<u32>(record, 32);
     for (let r = load<u32>(record, 28), end = r + rows; r < end; r++) {
       const row = start(ROWS) + <usize>r * ROW_BYTES;
-      const value = load<f64>(row);
-      const timestamp = load<i64>(row, 8);
-      const startTimestamp = load<i64>(row, 16);
-      const stale = load<u32>(row, 24) != 0;
-      store<u8>(at++, 0x12);
-      at = writeVarint(at, sampleSize(value, timestamp, startTimestamp, stale));
-      if (stale) {
-        store<u8>(at++, 0x09);
-        store<u64>(at, STALE_NAN_BITS);
-        at += 8;
-      } else if (value != 0) {
-        // `!= 0` also drops -0 (and keeps NaN), as Go's `if m.Value != 0` does.
-        store<u8>(at++, 0x09);
-        store<f64>(at, value);
-        at += 8;
-      }
-      if (timestamp != 0) {
-        store<u8>(at++, 0x10);
-        at = writeVarint(at, <u64>timestamp);
-      }
-      if (startTimestamp != 0) {
-        store<u8>(at++, 0x18);
-        at = writeVarint(at, <u64>startTimestamp);
-      }
+      at = writeSample(at, load<f64>(row), <u64>load<i64>(row, 8), <u64>load<i64>(row, 16), load<u32>(row, 24) != 0);
     }
     const histogramLength = load<u32>(record, 40);
     if (histogramLength > 0) {

@@ -1,0 +1,65 @@
+// One RW2 `TimeSeries.samples` entry (Sample: value 1 double, timestamp 2 int64, start_timestamp 3
+// int64), written the same way by both series writers (series.ts for the general path, fused/writer.ts).
+
+import { PACKED_VARINT_BYTES, packVarint, varintSize, writeVarint } from './varint';
+
+/** Prometheus's stale marker, model/value.StaleNaN. */
+export const STALE_NAN_BITS: u64 = 0x7ff0000000000002;
+
+// Per timestamp field, the last value written with its varint packed (packVarint) and its size: a
+// request's samples share a few timestamps and start times (a histogram point's ~17 series, a
+// metric's points), so most samples store 8 bytes instead of encoding 6 one by one.
+const TIMESTAMP_MEMO: usize = memory.data(24);
+const START_MEMO: usize = memory.data(24);
+
+/** Writes `value`'s varint at `at` from `memo` (remade when `value` is another); returns the end. */
+function writeMemoizedVarint(at: usize, value: u64, memo: usize): usize {
+  // Size 0: the memo was never filled.
+  if (value != load<u64>(memo) || load<u32>(memo, 16) == 0) {
+    const size = varintSize(value);
+    store<u64>(memo, value);
+    store<u64>(memo, size <= PACKED_VARINT_BYTES ? packVarint(value) : 0, 8);
+    store<u32>(memo, size, 16);
+  }
+  const size = load<u32>(memo, 16);
+  if (size > PACKED_VARINT_BYTES) return writeVarint(at, value);
+  store<u64>(at, load<u64>(memo, 8));
+  return at + size;
+}
+
+/** The Sample message's size; timestamps as int64 bits (negatives take 10 bytes, as in Go). */
+// @ts-ignore: decorator
+@inline export function sampleSize(value: f64, timestamp: u64, start: u64, stale: bool): u32 {
+  let size: u32 = stale || value != 0 ? 9 : 0;
+  if (timestamp != 0) size += 1 + varintSize(timestamp);
+  if (start != 0) size += 1 + varintSize(start);
+  return size;
+}
+
+/**
+ * Writes field 2 (tag, length, Sample) at `at`; returns the end. May write 7 bytes past it (later
+ * bytes overwrite them): callers leave room.
+ */
+export function writeSample(at: usize, value: f64, timestamp: u64, start: u64, stale: bool): usize {
+  store<u8>(at++, 0x12); // samples 2
+  at = writeVarint(at, sampleSize(value, timestamp, start, stale));
+  if (stale) {
+    store<u8>(at++, 0x09);
+    store<u64>(at, STALE_NAN_BITS);
+    at += 8;
+  } else if (value != 0) {
+    // `!= 0` also drops -0 (and keeps NaN), as Go's `if m.Value != 0` does.
+    store<u8>(at++, 0x09);
+    store<f64>(at, value);
+    at += 8;
+  }
+  if (timestamp != 0) {
+    store<u8>(at++, 0x10);
+    at = writeMemoizedVarint(at, timestamp, TIMESTAMP_MEMO);
+  }
+  if (start != 0) {
+    store<u8>(at++, 0x18);
+    at = writeMemoizedVarint(at, start, START_MEMO);
+  }
+  return at;
+}
