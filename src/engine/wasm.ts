@@ -228,6 +228,7 @@ export class WasmSymbolEngine implements SymbolEngine {
 
   ref(index: number): number {
     this.checkIndex(index);
+    this.afterGrowableCall();
     return this.words[this.refsWordIndex + index];
   }
 
@@ -243,6 +244,7 @@ export class WasmSymbolEngine implements SymbolEngine {
 
   arena(): Uint8Array {
     if (this.tableStale) this.syncTable();
+    this.afterGrowableCall();
     return this.bytes.subarray(this.arenaStart, this.arenaStart + this.wasm.arenaLength());
   }
 
@@ -316,6 +318,8 @@ export class WasmSymbolEngine implements SymbolEngine {
    * them with one call, interns them with one call, and returns the next index to do.
    */
   private internChunk(strings: readonly string[], first: number, count: number, out: Uint32Array): number {
+    // The fused path shares this memory and may have grown it since this engine's last call.
+    this.afterGrowableCall();
     const firstWorstCase = strings[first].length * MAX_UTF8_BYTES_PER_CODE_UNIT;
     if (firstWorstCase > this.scratchEnd - this.scratchStart) this.growScratch(firstWorstCase);
     const words = this.words;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WasmSymbolEngine } from '../../src/engine/wasm.js';
 import { NO_SECOND_LABEL, SERIES_FIELDS } from '../../src/engine/series-batch.js';
 import { describeEngineContract } from './contract.js';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
 
 describeEngineContract('wasm');
 
@@ -70,5 +71,21 @@ describe('wasm engine: storage is kept across requests', () => {
     expect(second.intern('only-in-second')).toBe(1);
     expect(first.resolve(1)).toBe('only-in-first');
     expect(second.resolve(1)).toBe('only-in-second');
+  });
+});
+
+describe('wasm engine: the fused path shares its memory', () => {
+  it('after a fused request grows memory, interning and resolving still see the new memory', () => {
+    const engine = new WasmSymbolEngine();
+    engine.internBatch(['before'], 1, new Uint32Array(1));
+    const pages = engine.memoryBytes();
+    const rules = { attributeLabel: () => undefined, floatText: (value: number) => String(value) };
+    // Copying a 32 MiB request in grows the instance's memory, detaching every view on the old buffer.
+    engine.fusedRequest(rules, DEFAULT_LIMITS, false).begin(new Uint8Array(32 * 1024 * 1024));
+    expect(engine.memoryBytes()).toBeGreaterThan(pages);
+    const out = new Uint32Array(2);
+    engine.internBatch(['after', 'before'], 2, out);
+    expect([engine.resolve(out[0]), engine.resolve(out[1])]).toEqual(['after', 'before']);
+    expect(engine.arena().length).toBe('beforeafter'.length);
   });
 });
