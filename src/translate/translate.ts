@@ -130,26 +130,22 @@ export class Translator {
     switch (data.type) {
       case 'gauge':
         kind = PointKind.GAUGE;
-        context.forMetric(name, MetricType.GAUGE, metric.description, metric.unit);
         break;
       case 'sum':
         kind = PointKind.SUM;
-        context.forMetric(name, data.monotonic ? MetricType.COUNTER : MetricType.GAUGE, metric.description, metric.unit);
         break;
       case 'histogram':
         if (this.options.convertHistogramsToNHCB) throw new FastPathDeclined('convertHistogramsToNHCB');
         kind = PointKind.HISTOGRAM;
-        context.forMetric(name, MetricType.HISTOGRAM, metric.description, metric.unit);
         break;
       case 'exponentialHistogram':
         kind = PointKind.EXPONENTIAL_HISTOGRAM;
-        context.forMetric(name, MetricType.HISTOGRAM, metric.description, metric.unit);
         break;
       case 'summary':
         kind = PointKind.SUMMARY;
-        context.forMetric(name, MetricType.SUMMARY, metric.description, metric.unit);
         break;
     }
+    context.forMetric(name, metadataType(metric), metric.description, metric.unit);
     // The suffixed names of translateClassicHistogramPoints and translateSummaryPoints.
     walker.walk(
       { kind, points, name, sumName: `${name}_sum`, countName: `${name}_count`, bucketName: `${name}_bucket`, metadata: context.metadata, context: context.contextLabels() },
@@ -216,28 +212,25 @@ export class Translator {
     if (!exemplarsHaveValues(data.points)) {
       return this.drop(context.sink, 'invalid_exemplar', metric, data.points.length, 'unsupported exemplar value type: Empty');
     }
+    if (data.type === 'exponentialHistogram') {
+      const scale = unconvertibleScale(data.points);
+      if (scale !== undefined) {
+        const detail = `cannot convert exponential to native histogram. Scale must be >= -4, was ${scale}`;
+        return this.drop(context.sink, 'invalid_scale', metric, data.points.length, detail);
+      }
+    }
+    context.forMetric(name, metadataType(metric), metric.description, metric.unit);
     switch (data.type) {
       case 'gauge':
-        context.forMetric(name, MetricType.GAUGE, metric.description, metric.unit);
         return translateNumberPoints(context, data.points, false);
       case 'sum':
-        context.forMetric(name, data.monotonic ? MetricType.COUNTER : MetricType.GAUGE, metric.description, metric.unit);
         return translateNumberPoints(context, data.points, true);
       case 'histogram':
-        context.forMetric(name, MetricType.HISTOGRAM, metric.description, metric.unit);
         if (this.options.convertHistogramsToNHCB) return translateCustomBucketsHistogramPoints(context, data.points);
         return translateClassicHistogramPoints(context, data.points);
-      case 'exponentialHistogram': {
-        const scale = unconvertibleScale(data.points);
-        if (scale !== undefined) {
-          const detail = `cannot convert exponential to native histogram. Scale must be >= -4, was ${scale}`;
-          return this.drop(context.sink, 'invalid_scale', metric, data.points.length, detail);
-        }
-        context.forMetric(name, MetricType.HISTOGRAM, metric.description, metric.unit);
+      case 'exponentialHistogram':
         return translateExponentialHistogramPoints(context, data.points);
-      }
       case 'summary':
-        context.forMetric(name, MetricType.SUMMARY, metric.description, metric.unit);
         return translateSummaryPoints(context, data.points);
     }
   }
@@ -257,6 +250,23 @@ export class Translator {
   private drop(sink: SeriesSink, reason: DropReason, metric: Metric, points: number, detail: string): void {
     if (this.options.onInvalidMetric === 'reject') throw new TranslationError(reason, metric.name, detail);
     sink.dropped(reason, metric.name, points, detail);
+  }
+}
+
+/** The RW2 metadata type of a metric's series (a non-monotonic sum is a gauge). */
+function metadataType(metric: Metric): MetricType {
+  switch (metric.data.type) {
+    case 'gauge':
+      return MetricType.GAUGE;
+    case 'sum':
+      return metric.data.monotonic ? MetricType.COUNTER : MetricType.GAUGE;
+    case 'histogram':
+    case 'exponentialHistogram':
+      return MetricType.HISTOGRAM;
+    case 'summary':
+      return MetricType.SUMMARY;
+    default:
+      return MetricType.UNSPECIFIED;
   }
 }
 
