@@ -224,9 +224,15 @@ export class V2WriteRequestBuilder {
   private replayFused(): void {
     if (!this.holdsFused || this.fused === undefined) return;
     const bytes = this.fused.inputBytes();
-    this.holdsFused = false;
     this.requests = 0;
-    this.addProtobuf(bytes);
+    try {
+      this.addProtobuf(bytes);
+    } catch (error) {
+      // The general path refused what the fast path took (it should not): the request stays held.
+      this.requests = 1;
+      throw error;
+    }
+    this.holdsFused = false;
     // The general path's encode would have left its symbols in the engine (stats().symbols).
     if (this.fusedEncoded) this.symbolizeAll();
   }

@@ -251,6 +251,22 @@ describe('fused path: declines and replays', () => {
     expect(large.result).toEqual(new V2WriteRequestBuilder({ engine: 'js', limits }).add(big).encode());
   });
 
+  it('a replay the general path refuses leaves the request held (nothing accepted is lost)', () => {
+    const wasm = new V2WriteRequestBuilder({ engine: 'wasm' });
+    expect(delta(() => wasm.add(good)).accepted).toBe(1);
+    const expected = wasm.encode();
+    const general = wasm as unknown as { addProtobuf(bytes: Uint8Array): unknown };
+    const addProtobuf = general.addProtobuf;
+    general.addProtobuf = () => {
+      throw new Error('refused');
+    };
+    expect(() => wasm.build()).toThrow('refused');
+    general.addProtobuf = addProtobuf;
+    expect(wasm.stats.requests).toBe(1);
+    expect(wasm.encode()).toEqual(expected);
+    expect(wasm.build()).toEqual(new V2WriteRequestBuilder({ engine: 'js' }).add(good).build());
+  });
+
   it('a reset() forgets the held request', () => {
     const wasm = new V2WriteRequestBuilder({ engine: 'wasm' }).add(good);
     wasm.reset();
