@@ -5,7 +5,7 @@
 //   fusedWalkMetric(kind, start, end) per metric, after JS wrote its names (fusedNamesPointer), its
 //                             context labels (fusedContextPointer + fusedSetContext) and metadata
 //   fusedLabelledSample(...)  a sample of labels given whole (target_info)
-//   fusedNumber / fusedWrite  the request's bytes at fusedOutputPointer()
+//   fusedWriteRequest         the request's bytes at fusedOutputPointer()
 //
 // Any non-OK status declines the request: JS drops it and runs the general path.
 
@@ -20,7 +20,7 @@ import {
   seriesRecord, setMetadata,
 } from './series';
 import { fusedClearStrings } from './strings';
-import { numberRequest, setNameLabel, writeRequest } from './writer';
+import { setNameLabel, writeRequest } from './writer';
 
 export {
   fusedAddStrings, fusedClearStrings, fusedEnsureIds, fusedEnsureScratch, fusedEnsureStringBytes, fusedRanksPointer, fusedScratchPointer,
@@ -93,12 +93,8 @@ export function fusedSeriesCount(): u32 { return seriesCount; }
 export function fusedSampleCount(): u32 { return rowCount; }
 export function fusedHistogramCount(): u32 { return histogramCount; }
 
-/** Numbers and sizes the request (writer.ts): the symbol count, or -1 when memory cannot grow. */
-export function fusedNumber(idCount: u32, withCreated: bool): i32 {
-  return numberRequest(idCount, withCreated);
-}
-
-export function fusedWrite(withCreated: bool): void {
-  writeRequest(withCreated);
+/** Numbers the symbols and writes the request (writer.ts): the symbol count, or -1 when memory cannot grow. */
+export function fusedWriteRequest(idCount: u32, withCreated: bool): i32 {
+  return writeRequest(idCount, withCreated);
 }
 

@@ -1,26 +1,34 @@
-// Writes the request's io.prometheus.write.v2.Request in two passes over its series, in the order
-// they were made: the first numbers the strings in first use (each series' labels in name order with
-// `__name__` and `le`/`quantile` put in by rank, then help, then unit: the general path's numbering,
-// assembly/request.ts numberSeries) and sizes every series; the second writes the symbols and the
-// series (as assembly/series.ts writeSeries does) once, at their final place.
+// Writes the request's io.prometheus.write.v2.Request in one pass over its series, in the order they
+// were made: each series' strings are numbered in first use (its labels in name order with `__name__`
+// and `le`/`quantile` put in by rank, then help, then unit: the general path's numbering,
+// assembly/request.ts numberSeries), then it is sized and written (as assembly/series.ts writeSeries
+// does). The symbols field comes first in the request but is known only at the end: the series go after
+// room for an upper bound of it, and the symbols are written last, ending where the first series
+// begins, so nothing moves. On the 10k-point bench request (57,392 series) the writer's functions took
+// 1.50 s of 200 profiled runs in two passes (number and size all series, then write them all) and
+// 1.12 s in one, a quarter less: each series' rows, set and symbols are read while still in cache.
 
-import { NUMBERED, OUTPUT, ROWS, SET_BYTES, SYMBOL_OF, STRING_BYTES, ensure, start } from './regions';
+import { NUMBERED, OUTPUT, ROWS, SET_BYTES, SYMBOL_OF, STRING_BYTES, capacity, ensure, start } from './regions';
 import { setPairCount, setPairs, setWriterCache } from './label-sets';
 import { copyBytes } from '../varint';
 import { sampleSize, writeSample } from '../sample';
 import { NO_LABEL, ROW_BYTES, histogramBytes, seriesCount, seriesRecord } from './series';
-import { rankOf, stringLength, stringOffset } from './strings';
+import { fusedStringByteLength, rankOf, stringLength, stringOffset } from './strings';
 import { HISTOGRAMS } from './regions';
 import { varintSize, writeVarint } from '../varint';
 
 
 let numberedCount: u32 = 0;
+/** The symbols field's bytes so far, symbols[0] "" included. */
+let symbolBytes: u32 = 0;
+/** Where the request starts in OUTPUT (the symbols' room is an upper bound) and its length. */
+let outputOffset: u32 = 0;
 let outputLength: u32 = 0;
 let nameLabel: u32 = 0;
 
 export function setNameLabel(id: u32): void { nameLabel = id; }
 export function fusedSymbolCount(): u32 { return numberedCount + 1; }
-export function fusedOutputPointer(): usize { return start(OUTPUT); }
+export function fusedOutputPointer(): usize { return start(OUTPUT) + outputOffset; }
 export function fusedOutputLength(): u32 { return outputLength; }
 
 /** The symbol of string `id`, numbering it on first use. */
@@ -33,6 +41,8 @@ function use(id: u32): u32 {
     numberedCount++;
     symbol = numberedCount;
     store<u32>(slot, symbol);
+    const length = stringLength(id);
+    symbolBytes += 1 + varintSize(length) + length;
   }
   return symbol;
 }
@@ -134,17 +144,17 @@ function insertionPoint(pairs: usize, count: u32, name: u32): u32 {
 }
 
 /**
- * The set's labels_refs bytes (its pairs' symbols as varints), made on its first series in the write
- * pass: per set, (pairs + 1) u32 byte ends then the bytes, at SET_BYTES + the returned offset (room
- * made by numberRequest). A histogram point's ~17 series share them.
+ * The set's labels_refs bytes (its pairs' symbols as varints), made on its first series, once its
+ * labels are numbered: per set, (pairs + 1) u32 byte ends then the bytes, at SET_BYTES + the offset
+ * kept in its writer cache (with their size, which is UNKNOWN until then). A histogram point's ~17
+ * series share them. False when memory cannot grow.
  */
-function setBytes(set: u32): u32 {
-  const cache = setWriterCache(set);
-  const known = load<u32>(cache, 4);
-  if (known != UNKNOWN) return known;
+function makeSetBytes(set: u32): bool {
   const pairs = setPairs(set);
   const count = setPairCount(set);
   const offset = setBytesLength;
+  // Two symbol varints of at most 5 bytes per pair, 8 bytes for copyBytes to read past the end.
+  if (!ensure(SET_BYTES, <u64>offset + ((<u64>count + 1) << 2) + <u64>count * 10 + 8)) return false;
   const ends = start(SET_BYTES) + offset;
   let at = ends + ((<usize>count + 1) << 2);
   const bytes = at;
@@ -156,18 +166,18 @@ function setBytes(set: u32): u32 {
     store<u32>(ends + ((<usize>p + 1) << 2), <u32>(at - bytes));
   }
   setBytesLength = <u32>(at - start(SET_BYTES)) + 8;
+  const cache = setWriterCache(set);
+  store<u32>(cache, <u32>(at - bytes));
   store<u32>(cache, offset, 4);
-  return offset;
+  return true;
 }
 
-/** Series `record`'s labels_refs at `at` (after numberRequest): its set's bytes with the put-in labels between. */
+/** Series `record`'s labels_refs at `at` (its set's bytes made, putIns called): the set's bytes with the put-in labels between. */
 function writeLabels(at: usize, record: usize): usize {
   const set = load<u32>(record);
-  const offset = setBytes(set);
   const cache = setWriterCache(set);
   const count = setPairCount(set);
   const pairs = setPairs(set);
-  putIns(record);
   let namePoint = load<u32>(cache, 8);
   if (namePoint == UNKNOWN) {
     namePoint = insertionPoint(pairs, count, nameLabel);
@@ -188,7 +198,7 @@ function writeLabels(at: usize, record: usize): usize {
     firstPoint = putFirstName == nameLabel ? namePoint : extraPoint;
     secondPoint = putFirstName == nameLabel ? extraPoint : namePoint;
   }
-  const ends = start(SET_BYTES) + offset;
+  const ends = start(SET_BYTES) + load<u32>(cache, 4);
   const bytes = ends + ((<usize>count + 1) << 2);
   const a = load<u32>(ends + (<usize>firstPoint << 2));
   const b = load<u32>(ends + (<usize>secondPoint << 2));
@@ -212,120 +222,84 @@ function writeLabels(at: usize, record: usize): usize {
   return value != 0 ? 1 + varintSize(value) : 0;
 }
 
-/** The labels_refs bytes of set `set`'s pairs (their symbols numbered). */
-function setPairsSize(set: u32): u32 {
-  const pairs = setPairs(set);
-  let size: u32 = 0;
-  for (let p: u32 = 0, count = setPairCount(set); p < count; p++) {
-    const pair = load<u64>(pairs + (<usize>p << 3));
-    size += varintSize(symbolOf(<u32>pair)) + varintSize(symbolOf(<u32>(pair >> 32)));
-  }
-  return size;
-}
-
 function createdOf(record: usize): i64 {
   if (load<u32>(record, 32) > 0) return load<i64>(start(ROWS) + <usize>load<u32>(record, 28) * ROW_BYTES, 16);
   return load<u32>(record, 40) > 0 ? load<i64>(record, 56) : 0;
 }
 
 /**
- * Numbers the strings and sizes the request; returns the symbol count ("" included), or -1 when
- * memory cannot grow. `idCount`: string ids below it may be used.
+ * Numbers the strings and writes the request at fusedOutputPointer(); returns the symbol count ("" included),
+ * or -1 when memory cannot grow. `idCount`: string ids below it may be used.
  */
-export function numberRequest(idCount: u32, withCreated: bool): i32 {
+export function writeRequest(idCount: u32, withCreated: bool): i32 {
   if (!ensure(SYMBOL_OF, <u64>idCount << 2) || !ensure(NUMBERED, <u64>idCount << 2)) return -1;
   // The last request's numbers go: only the ids it numbered were set.
   for (let i: u32 = 0; i < numberedCount; i++) store<u32>(start(SYMBOL_OF) + (<usize>load<u32>(start(NUMBERED) + (<usize>i << 2)) << 2), 0);
   numberedCount = 0;
-  let setBytesTotal: u64 = 0;
-  let total: u64 = 2;
+  symbolBytes = 2;
+  setBytesLength = 0;
+  // Room for the symbols: every string a symbol, each length varint as long as the longest can be.
+  const stringBytes = fusedStringByteLength();
+  const reserve = 2 + <u64>idCount * (1 + varintSize(stringBytes)) + stringBytes;
+  // 16 bytes of slack after the last write: copyBytes and writeSample may write 7 past their end.
+  if (!ensure(OUTPUT, reserve + 16)) return -1;
+  let output = start(OUTPUT);
+  let room = output + capacity(OUTPUT);
+  const seriesOffset = <usize>reserve;
+  let at = output + seriesOffset;
+  const histograms = start(HISTOGRAMS);
   for (let s: u32 = 0; s < seriesCount; s++) {
     const record = seriesRecord(s);
     const cache = setWriterCache(load<u32>(record));
-    let labelsSize: u32 = 0;
     if (load<u32>(cache) == UNKNOWN) {
       // The set's first series: every label in order; after it, the set's labels all have their symbols.
       const n = mergeLabels(record);
-      for (let l: u32 = 0; l < n; l++) labelsSize += varintSize(use(load<u32>(LABELS + (<usize>l << 2))));
-      const pairsSize = setPairsSize(load<u32>(record));
-      store<u32>(cache, pairsSize);
-      setBytesTotal += <u64>(setPairCount(load<u32>(record)) + 1) * 4 + pairsSize + 8;
-    } else {
-      putIns(record);
-      labelsSize = load<u32>(cache) + varintSize(use(putFirstName)) + varintSize(use(putFirstValue));
-      if (putSecondName != NO_LABEL) labelsSize += varintSize(use(putSecondName)) + varintSize(use(putSecondValue));
+      for (let l: u32 = 0; l < n; l++) use(load<u32>(LABELS + (<usize>l << 2)));
+      if (!makeSetBytes(load<u32>(record))) return -1;
     }
+    putIns(record);
+    let labelsSize = load<u32>(cache) + varintSize(use(putFirstName)) + varintSize(use(putFirstValue));
+    if (putSecondName != NO_LABEL) labelsSize += varintSize(use(putSecondName)) + varintSize(use(putSecondValue));
     const help = use(load<u32>(record, 20));
     const unit = use(load<u32>(record, 24));
     const type = load<u32>(record, 16);
     let size: u32 = 1 + varintSize(labelsSize) + labelsSize;
-    const rows = load<u32>(record, 32);
-    for (let r = load<u32>(record, 28), end = r + rows; r < end; r++) {
+    const rowsStart = load<u32>(record, 28);
+    const rowsEnd = rowsStart + load<u32>(record, 32);
+    for (let r = rowsStart; r < rowsEnd; r++) {
       const row = start(ROWS) + <usize>r * ROW_BYTES;
       const inner = sampleSize(load<f64>(row), <u64>load<i64>(row, 8), <u64>load<i64>(row, 16), load<u32>(row, 24) != 0);
       size += 1 + varintSize(inner) + inner;
     }
-    size += load<u32>(record, 40);
+    const histogramLength = load<u32>(record, 40);
+    size += histogramLength;
     const metadata = optionalSize(type) + optionalSize(help) + optionalSize(unit);
     size += 1 + varintSize(metadata) + metadata;
-    if (withCreated) {
-      const created = createdOf(record);
-      if (created != 0) size += 1 + varintSize(<u64>created);
+    const created = withCreated ? createdOf(record) : 0;
+    if (created != 0) size += 1 + varintSize(<u64>created);
+    // The series' tag and length, then its bytes and the slack.
+    if (<u64>(at - output) + 6 + size + 16 > <u64>(room - output)) {
+      const used = at - output;
+      if (!ensure(OUTPUT, <u64>used + 6 + size + 16)) return -1;
+      output = start(OUTPUT);
+      room = output + capacity(OUTPUT);
+      at = output + used;
     }
-    store<u32>(record, labelsSize, 44);
-    store<u32>(record, size, 48);
-    total += 1 + varintSize(size) + size;
-  }
-  for (let i: u32 = 0; i < numberedCount; i++) {
-    const length = stringLength(load<u32>(start(NUMBERED) + (<usize>i << 2)));
-    total += 1 + varintSize(length) + length;
-  }
-  if (total > 0x7fffffff || !ensure(OUTPUT, total + 16) || !ensure(SET_BYTES, setBytesTotal + 8)) return -1;
-  outputLength = <u32>total;
-  return <i32>(numberedCount + 1);
-}
-
-/** Writes the request numbered last (numberRequest) at fusedOutputPointer(). */
-export function writeRequest(withCreated: bool): void {
-  setBytesLength = 0;
-  // The sets' bytes are remade per write (a set's cache offset from an earlier write is stale).
-  for (let s: u32 = 0; s < seriesCount; s++) store<u32>(setWriterCache(load<u32>(seriesRecord(s))), UNKNOWN, 4);
-  let at = start(OUTPUT);
-  // RW2 spec: symbols[0] is "".
-  store<u8>(at++, 0x22);
-  store<u8>(at++, 0x00);
-  const bytes = start(STRING_BYTES);
-  for (let i: u32 = 0; i < numberedCount; i++) {
-    const id = load<u32>(start(NUMBERED) + (<usize>i << 2));
-    const length = stringLength(id);
-    store<u8>(at++, 0x22);
-    at = writeVarint(at, length);
-    memory.copy(at, bytes + stringOffset(id), length);
-    at += length;
-  }
-  const histograms = start(HISTOGRAMS);
-  for (let s: u32 = 0; s < seriesCount; s++) {
-    const record = seriesRecord(s);
     store<u8>(at++, 0x2a);
-    at = writeVarint(at, load<u32>(record, 48));
+    at = writeVarint(at, size);
     store<u8>(at++, 0x0a);
-    at = writeVarint(at, load<u32>(record, 44));
+    at = writeVarint(at, labelsSize);
     at = writeLabels(at, record);
-    const rows = load<u32>(record, 32);
-    for (let r = load<u32>(record, 28), end = r + rows; r < end; r++) {
+    for (let r = rowsStart; r < rowsEnd; r++) {
       const row = start(ROWS) + <usize>r * ROW_BYTES;
       at = writeSample(at, load<f64>(row), <u64>load<i64>(row, 8), <u64>load<i64>(row, 16), load<u32>(row, 24) != 0);
     }
-    const histogramLength = load<u32>(record, 40);
     if (histogramLength > 0) {
       memory.copy(at, histograms + load<u32>(record, 36), histogramLength);
       at += histogramLength;
     }
-    const type = load<u32>(record, 16);
-    const help = symbolOf(load<u32>(record, 20));
-    const unit = symbolOf(load<u32>(record, 24));
     store<u8>(at++, 0x2a);
-    at = writeVarint(at, optionalSize(type) + optionalSize(help) + optionalSize(unit));
+    at = writeVarint(at, metadata);
     if (type != 0) {
       store<u8>(at++, 0x08);
       at = writeVarint(at, type);
@@ -338,12 +312,28 @@ export function writeRequest(withCreated: bool): void {
       store<u8>(at++, 0x20);
       at = writeVarint(at, unit);
     }
-    if (withCreated) {
-      const created = createdOf(record);
-      if (created != 0) {
-        store<u8>(at++, 0x30);
-        at = writeVarint(at, <u64>created);
-      }
+    if (created != 0) {
+      store<u8>(at++, 0x30);
+      at = writeVarint(at, <u64>created);
     }
   }
+  const length = <u64>(at - output - seriesOffset) + symbolBytes;
+  if (length > 0x7fffffff) return -1;
+  outputOffset = <u32>(seriesOffset - symbolBytes);
+  outputLength = <u32>length;
+  // The symbols, ending where the first series begins (memory.copy: nothing written past a symbol).
+  at = output + outputOffset;
+  // RW2 spec: symbols[0] is "".
+  store<u8>(at++, 0x22);
+  store<u8>(at++, 0x00);
+  const bytes = start(STRING_BYTES);
+  for (let i: u32 = 0; i < numberedCount; i++) {
+    const id = load<u32>(start(NUMBERED) + (<usize>i << 2));
+    const stringBytesLength = stringLength(id);
+    store<u8>(at++, 0x22);
+    at = writeVarint(at, stringBytesLength);
+    memory.copy(at, bytes + stringOffset(id), stringBytesLength);
+    at += stringBytesLength;
+  }
+  return <i32>(numberedCount + 1);
 }

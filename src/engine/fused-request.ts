@@ -46,8 +46,7 @@ export interface FusedModuleExports extends FusedStringExports {
   fusedSeriesCount(): number;
   fusedSampleCount(): number;
   fusedHistogramCount(): number;
-  fusedNumber(idCount: number, withCreated: number): number;
-  fusedWrite(withCreated: number): void;
+  fusedWriteRequest(idCount: number, withCreated: number): number;
   fusedOutputPointer(): number;
   fusedOutputLength(): number;
 }
@@ -176,13 +175,13 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   }
 
   /**
-   * Ends the request: the strings' bytes go to the module, which numbers the symbols and sizes the
-   * request. Declines what a limit checked later by the general path could refuse.
+   * Ends the request: the strings' bytes go to the module, which numbers the symbols and writes the
+   * request in one pass. Declines what a limit checked later by the general path could refuse.
    */
   finish(): void {
     if (this.wasm.fusedSeriesCount() >= this.limits.maxSeries) throw new FastPathDeclinedError('maxSeries');
     this.strings.flush();
-    const symbols = this.wasm.fusedNumber(this.strings.count, this.withCreated ? 1 : 0);
+    const symbols = this.wasm.fusedWriteRequest(this.strings.count, this.withCreated ? 1 : 0);
     if (symbols < 0) throw new FastPathDeclinedError('out of memory');
     if (symbols > this.limits.maxSymbols) throw new FastPathDeclinedError('maxSymbols');
     this.symbols = symbols;
@@ -204,9 +203,8 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     return this.wasm.fusedHistogramCount();
   }
 
-  /** Writes the request; a view of module memory, valid until the module's next call. */
+  /** The request finish() wrote: a view of module memory, valid until the module's next fused request. */
   write(): Uint8Array {
-    this.wasm.fusedWrite(this.withCreated ? 1 : 0);
     return new Uint8Array(this.wasm.memory.buffer, (this.wasm.fusedOutputPointer() >>> 0), this.wasm.fusedOutputLength() >>> 0);
   }
 
