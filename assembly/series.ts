@@ -27,7 +27,7 @@ import {
 } from './request';
 import { PLAN, planSeries } from './series-plan';
 import { beginSetCache, setCachePointer, setEntry } from './set-labels';
-import { sampleSize, writeSample } from './sample';
+import { metadataSize, sampleSize, writeMetadata, writeSample } from './series-fields';
 import { copyBytes, varintSize, writeVarint } from './varint';
 import { Status } from './symbols';
 
@@ -70,10 +70,6 @@ function ensureOutputBytes(bytes: u64): bool {
   return <u64><i64>value;
 }
 
-// @ts-ignore: decorator
-@inline function optionalVarintFieldSize(value: u32): u32 {
-  return value != 0 ? 1 + varintSize(value) : 0;
-}
 
 /** Numbers the strings of the batch's series (request.ts numberSeries); offsets as for writeSeries. */
 export function numberBatch(count: u32, series: usize, labelScratch: usize, exemplarIdStart: usize, exemplarIds: usize): Status {
@@ -154,8 +150,8 @@ export function writeSeries(
     if (helpId >= idCount || unitId >= idCount) return -<i32>Status.MALFORMED_BATCH;
     const help = load<u32>(symbolsStart + (<usize>helpId << 2));
     const unit = load<u32>(symbolsStart + (<usize>unitId << 2));
-    const metadataSize = optionalVarintFieldSize(type) + optionalVarintFieldSize(help) + optionalVarintFieldSize(unit);
-    seriesSize += 1 + varintSize(metadataSize) + metadataSize;
+    const metadata = metadataSize(type, help, unit);
+    seriesSize += 1 + varintSize(metadata) + metadata;
     const createdBits = withCreated ? int64Bits(load<f64>(created + (<usize>i << 3))) : 0;
     if (createdBits != 0) seriesSize += 1 + varintSize(createdBits);
 
@@ -187,24 +183,7 @@ export function writeSeries(
       memory.copy(at, extraBytes + extraFrom, extraTo - extraFrom);
       at += extraTo - extraFrom;
     }
-    store<u8>(at++, 0x2a); // metadata 5
-    at = writeVarint(at, metadataSize);
-    if (type != 0) {
-      store<u8>(at++, 0x08);
-      at = writeVarint(at, type);
-    }
-    if (help != 0) {
-      store<u8>(at++, 0x18);
-      at = writeVarint(at, help);
-    }
-    if (unit != 0) {
-      store<u8>(at++, 0x20);
-      at = writeVarint(at, unit);
-    }
-    if (createdBits != 0) {
-      store<u8>(at++, 0x30); // created_timestamp 6 (rc.3)
-      at = writeVarint(at, createdBits);
-    }
+    at = writeMetadata(at, type, help, unit, createdBits);
     written += total;
   }
   return <i32>written;

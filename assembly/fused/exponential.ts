@@ -13,7 +13,7 @@ import { varintSize, writeVarint } from '../varint';
 const MAX_INLINE_GAP: i32 = 2;
 export const MAX_SCHEMA: i32 = 8;
 const ZERO_THRESHOLD: f64 = 1e-128;
-import { STALE_NAN_BITS } from '../sample';
+import { STALE_NAN_BITS } from '../series-fields';
 /** Counts must stay below this (doubles hold integers exactly up to 2^53). */
 export const MAX_EXACT_COUNT: u64 = <u64>1 << 53;
 

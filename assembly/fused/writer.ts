@@ -11,7 +11,7 @@
 import { NUMBERED, OUTPUT, ROWS, SET_BYTES, SYMBOL_OF, STRING_BYTES, capacity, ensure, start } from './regions';
 import { setPairCount, setPairs, setWriterCache } from './label-sets';
 import { copyBytes } from '../varint';
-import { sampleSize, writeSample } from '../sample';
+import { metadataSize, sampleSize, writeMetadata, writeSample } from '../series-fields';
 import { NO_LABEL, ROW_BYTES, histogramBytes, seriesCount, seriesRecord } from './series';
 import { fusedStringByteLength, rankOf, stringLength, stringOffset } from './strings';
 import { HISTOGRAMS } from './regions';
@@ -217,10 +217,6 @@ function writeLabels(at: usize, record: usize): usize {
   return at + (c - b);
 }
 
-// @ts-ignore: decorator
-@inline function optionalSize(value: u32): u32 {
-  return value != 0 ? 1 + varintSize(value) : 0;
-}
 
 function createdOf(record: usize): i64 {
   if (load<u32>(record, 32) > 0) return load<i64>(start(ROWS) + <usize>load<u32>(record, 28) * ROW_BYTES, 16);
@@ -273,7 +269,7 @@ export function writeRequest(idCount: u32, withCreated: bool): i32 {
     }
     const histogramLength = load<u32>(record, 40);
     size += histogramLength;
-    const metadata = optionalSize(type) + optionalSize(help) + optionalSize(unit);
+    const metadata = metadataSize(type, help, unit);
     size += 1 + varintSize(metadata) + metadata;
     const created = withCreated ? createdOf(record) : 0;
     if (created != 0) size += 1 + varintSize(<u64>created);
@@ -298,24 +294,7 @@ export function writeRequest(idCount: u32, withCreated: bool): i32 {
       memory.copy(at, histograms + load<u32>(record, 36), histogramLength);
       at += histogramLength;
     }
-    store<u8>(at++, 0x2a);
-    at = writeVarint(at, metadata);
-    if (type != 0) {
-      store<u8>(at++, 0x08);
-      at = writeVarint(at, type);
-    }
-    if (help != 0) {
-      store<u8>(at++, 0x18);
-      at = writeVarint(at, help);
-    }
-    if (unit != 0) {
-      store<u8>(at++, 0x20);
-      at = writeVarint(at, unit);
-    }
-    if (created != 0) {
-      store<u8>(at++, 0x30);
-      at = writeVarint(at, <u64>created);
-    }
+    at = writeMetadata(at, type, help, unit, <u64>created);
   }
   const length = <u64>(at - output - seriesOffset) + symbolBytes;
   if (length > 0x7fffffff) return -1;

@@ -1,5 +1,6 @@
-// One RW2 `TimeSeries.samples` entry (Sample: value 1 double, timestamp 2 int64, start_timestamp 3
-// int64), written the same way by both series writers (series.ts for the general path, fused/writer.ts).
+// The RW2 `TimeSeries` fields both series writers (series.ts for the general path, fused/writer.ts)
+// write the same way: a samples entry (Sample: value 1 double, timestamp 2 int64, start_timestamp 3
+// int64), metadata (5) and rc.3's created_timestamp (6).
 
 import { PACKED_VARINT_BYTES, packVarint, varintSize, writeVarint } from './varint';
 
@@ -60,6 +61,43 @@ export function writeSample(at: usize, value: f64, timestamp: u64, start: u64, s
   if (start != 0) {
     store<u8>(at++, 0x18);
     at = writeMemoizedVarint(at, start, START_MEMO);
+  }
+  return at;
+}
+
+// @ts-ignore: decorator
+@inline function optionalVarintFieldSize(value: u32): u32 {
+  return value != 0 ? 1 + varintSize(value) : 0;
+}
+
+/** The Metadata message's size: type 1, help_ref 3, unit_ref 4, each left out when 0. */
+// @ts-ignore: decorator
+@inline export function metadataSize(type: u32, help: u32, unit: u32): u32 {
+  return optionalVarintFieldSize(type) + optionalVarintFieldSize(help) + optionalVarintFieldSize(unit);
+}
+
+/**
+ * Writes field 5 (metadata: always written, it is non-nullable in Prometheus) and, when not 0, rc.3's
+ * created_timestamp (field 6); returns the end.
+ */
+export function writeMetadata(at: usize, type: u32, help: u32, unit: u32, created: u64): usize {
+  store<u8>(at++, 0x2a); // metadata 5
+  at = writeVarint(at, metadataSize(type, help, unit));
+  if (type != 0) {
+    store<u8>(at++, 0x08);
+    at = writeVarint(at, type);
+  }
+  if (help != 0) {
+    store<u8>(at++, 0x18);
+    at = writeVarint(at, help);
+  }
+  if (unit != 0) {
+    store<u8>(at++, 0x20);
+    at = writeVarint(at, unit);
+  }
+  if (created != 0) {
+    store<u8>(at++, 0x30); // created_timestamp 6 (rc.3)
+    at = writeVarint(at, created);
   }
   return at;
 }
