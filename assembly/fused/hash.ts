@@ -1,4 +1,5 @@
-// Byte and word hashing for the fused path's tables (attributes, label sets, series).
+// Byte and word hashing for the fused path's tables (attributes, label sets, series), and the slot
+// insert of the tables whose u64 slots hold (entry + 1) | hash << 32 (label sets, series).
 
 /** A 32-bit hash of `length` bytes at `at`, 8 at a time (attributes are ~20-40 bytes). */
 export function hashBytes(at: usize, length: u32): u32 {
@@ -37,4 +38,15 @@ export function sameBytes(a: usize, b: usize, length: u32): bool {
   for (; i + 8 <= length; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
   for (; i < length; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
   return true;
+}
+
+/**
+ * Puts `entry` with `hash` into the first free slot from `hash` on (linear probing) of `slotCount`
+ * (a power of two) u64 slots at `slots`: (entry + 1) | hash << 32, 0 = free.
+ */
+export function insertHashedSlot(slots: usize, slotCount: u32, entry: u32, hash: u32): void {
+  const mask = slotCount - 1;
+  let slot = hash & mask;
+  while (load<u64>(slots + (<usize>slot << 3)) != 0) slot = (slot + 1) & mask;
+  store<u64>(slots + (<usize>slot << 3), <u64>(entry + 1) | (<u64>hash << 32));
 }

@@ -8,7 +8,7 @@
 //   pool     u64 pairs: name id | value id << 32
 //   slots    u64, open addressing: set index + 1 | hash << 32 (the hash first, as in series.ts)
 
-import { finishHash, mixWord } from './hash';
+import { finishHash, insertHashedSlot, mixWord } from './hash';
 import { SET_POOL, SET_RECORDS, SET_SLOTS, ensure, ensureSlots, start } from './regions';
 
 const RECORD_BYTES: usize = 48;
@@ -99,9 +99,5 @@ export function findOrAddSet(pairs: usize, count: u32): u32 {
 }
 
 function insert(set: u32, hash: u32): void {
-  const mask = slotCount - 1;
-  const slots = start(SET_SLOTS);
-  let slot = hash & mask;
-  while (load<u64>(slots + (<usize>slot << 3)) != 0) slot = (slot + 1) & mask;
-  store<u64>(slots + (<usize>slot << 3), <u64>(set + 1) | (<u64>hash << 32));
+  insertHashedSlot(start(SET_SLOTS), slotCount, set, hash);
 }
