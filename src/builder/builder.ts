@@ -19,6 +19,12 @@ import { writeSeriesV1 } from './write-v1.js';
 
 /** encodeSnappy compresses once this much is written (rounded down to whole 64 KiB snappy blocks). */
 const SNAPPY_DRAIN_BYTES = 1024 * 1024;
+/**
+ * A fused request up to this size is compressed in one call, as snappyCompress would: no pieces to
+ * join (at 10k points, 3.2 MB, -0.13 ms p10 / -0.35 ms p50 of 4.2 ms). Larger ones go a megabyte at a
+ * time, so snappy-wasm's memory, which it keeps, stays ~2x this.
+ */
+const SNAPPY_ONE_CALL_BYTES = 4 * 1024 * 1024;
 
 export interface BuilderOptions extends TranslationOptions {
   /** The hot-path engine: 'wasm' (default) or 'js'. Both produce byte-identical requests. */
@@ -315,6 +321,7 @@ export class V2WriteRequestBuilder {
   private encodeFusedSnappy(fused: FusedRequest): Uint8Array {
     this.fusedEncoded = true;
     const bytes = fused.write();
+    if (bytes.length <= SNAPPY_ONE_CALL_BYTES) return snappyCompress(bytes);
     const compressor = new SnappyBlockWriter();
     let at = 0;
     while (bytes.length - at > SNAPPY_DRAIN_BYTES) at += compressor.push(bytes.subarray(at, at + SNAPPY_DRAIN_BYTES));
