@@ -17,6 +17,7 @@ import { utf8LongerThan } from '../limits.js';
 import { MetricType } from '../rw/types.js';
 import type { ExemplarOutput, FlatLabels, SeriesMetadata, SeriesSink } from '../translate/sink.js';
 import { NO_LABEL } from '../translate/sink.js';
+import type { ContextLabels } from '../translate/point-label-sets.js';
 import type { TimeRange } from '../translate/time-range.js';
 import type { PointBytesWalker, WalkedMetric } from '../translate/walked-points.js';
 import { FastPathDeclinedError } from './errors.js';
@@ -71,6 +72,8 @@ const METRIC_NAME_LABEL = '__name__';
 /** A metric's put-in label besides `__name__`, by PointKind (a point or context label of that name: declined). */
 const PUT_IN_BY_KIND = ['', '', 'le', '', 'quantile'];
 
+const NOT_CHECKED = { of: undefined, version: -1, kind: -1, ids: [] };
+
 export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHandler {
   private readonly strings: FusedStrings;
   private inputAt = 0;
@@ -79,6 +82,8 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   /** target_info's label sets, as sink set ids: flat (name id, value id). */
   private readonly labelledSets: Int32Array[] = [];
   private putInIds: number[] = [];
+  /** contextIds' last answer (none at a request's start: string ids are per request). */
+  private checkedContext: { of: ContextLabels | undefined; version: number; kind: number; ids: number[] } = NOT_CHECKED;
   private symbols = 0;
 
   constructor(
@@ -96,6 +101,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   begin(bytes: Uint8Array): void {
     this.strings.beginRequest();
     this.labelledSets.length = 0;
+    this.checkedContext = NOT_CHECKED;
     this.putInIds = PUT_IN_NAMES.map((name) => this.strings.labelName(name));
     // Addresses are unsigned: a 1M-point request takes the module past 2 GiB.
     const at = this.wasm.fusedBeginRequest(bytes.length, this.putInIds[0], Math.max(0, this.maxSetPairs)) >>> 0;
@@ -114,19 +120,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     const strings = this.strings;
     const names = [metric.name, metric.sumName, metric.countName, metric.bucketName].map((name) => this.labelValueId(name));
     names.push(this.putInIds[1], this.putInIds[2], strings.id('+Inf'));
-    const context = metric.context;
-    if (context.length > MAX_CONTEXT) throw new FastPathDeclinedError('too many context labels');
-    const contextIds: number[] = [];
-    for (let i = 0; i < context.length; i++) {
-      const name = strings.text(context.names[i]);
-      if (name === METRIC_NAME_LABEL || name === PUT_IN_BY_KIND[metric.kind] || utf8LongerThan(name, this.limits.maxLabelNameBytes)) {
-        throw new FastPathDeclinedError(`context label ${name}`);
-      }
-      strings.labelName(name);
-      const value = context.values[i];
-      if (value >= 0 && utf8LongerThan(strings.text(value), this.limits.maxLabelValueBytes)) throw new FastPathDeclinedError('label value bytes');
-      contextIds.push(context.names[i], value < 0 ? NO_VALUE : value, context.forced[i]);
-    }
+    const contextIds = this.contextIds(metric);
     this.setMetric(metric.metadata, contextIds.length / 3);
     const buffer = this.wasm.memory.buffer;
     new Uint32Array(buffer, (this.wasm.fusedNamesPointer() >>> 0), names.length).set(names);
@@ -136,6 +130,31 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     if (status !== WALK_OK || this.wasm.fusedWalkedPoints() !== count) throw new FastPathDeclinedError('the module declined a metric');
     times.add(this.wasm.fusedEarliest());
     times.add(this.wasm.fusedLatest());
+  }
+
+  /**
+   * The metric's context labels for the module: per label, name id, value id (NO_VALUE: delete),
+   * forced. Checked once per context and kind: the metrics of a scope share one.
+   */
+  private contextIds(metric: WalkedMetric): number[] {
+    const context = metric.context;
+    const checked = this.checkedContext;
+    if (checked.of === context && checked.version === context.version && checked.kind === metric.kind) return checked.ids;
+    if (context.length > MAX_CONTEXT) throw new FastPathDeclinedError('too many context labels');
+    const strings = this.strings;
+    const ids: number[] = [];
+    for (let i = 0; i < context.length; i++) {
+      const name = strings.text(context.names[i]);
+      if (name === METRIC_NAME_LABEL || name === PUT_IN_BY_KIND[metric.kind] || utf8LongerThan(name, this.limits.maxLabelNameBytes)) {
+        throw new FastPathDeclinedError(`context label ${name}`);
+      }
+      strings.labelName(name);
+      const value = context.values[i];
+      if (value >= 0 && utf8LongerThan(strings.text(value), this.limits.maxLabelValueBytes)) throw new FastPathDeclinedError('label value bytes');
+      ids.push(context.names[i], value < 0 ? NO_VALUE : value, context.forced[i]);
+    }
+    this.checkedContext = { of: context, version: context.version, kind: metric.kind, ids };
+    return ids;
   }
 
   private setMetric(metadata: SeriesMetadata, contextCount: number): void {

@@ -28,6 +28,8 @@ interface LabelName {
  * only when the point has none. Sorted by name.
  */
 export class ContextLabels {
+  /** Changes whenever the labels do (setContext), so users of them can keep what they derive. */
+  version = 0;
   length = 0;
   names: Int32Array = new Int32Array(16);
   labelNames: LabelName[] = [];
@@ -117,6 +119,7 @@ export class PointLabelSets {
       context.values = new Int32Array(2 * names.length);
       context.forced = new Uint8Array(2 * names.length);
     }
+    context.version++;
     context.length = names.length;
     context.labelNames.length = names.length;
     for (let i = 0; i < names.length; i++) {
