@@ -193,6 +193,26 @@ describe('fused path: declines and replays', () => {
     expect(declined).toBe(1);
   });
 
+  /** The request's last field, the Sum's aggregation_temporality 2, made 7 (protobufjs encodes only enum values). */
+  const withTemporality7 = (bytes: Uint8Array) => {
+    expect([...bytes.subarray(-2)]).toEqual([(2 << 3) | 0, 2]);
+    const patched = bytes.slice();
+    patched[patched.length - 1] = 7;
+    return patched;
+  };
+  // A Sum's temporality and monotonicity follow its points on the wire: the decoder reads them past the points it leaves as bytes.
+  const sum = (fields: Record<string, unknown>) =>
+    encodeOtlp({ resourceMetrics: [{ resource: { attributes: [] }, scopeMetrics: [{ metrics: [{ name: 's', unit: 's', sum: { dataPoints: [point([]), point([{ key: 'a', value: { stringValue: '1' } }])], ...fields } }] }] }] });
+  it.each([
+    ['a cumulative monotonic sum (`_total`)', sum({ aggregationTemporality: 2, isMonotonic: true }), 1],
+    ['a cumulative non-monotonic sum', sum({ aggregationTemporality: 2, isMonotonic: false }), 1],
+    ['a delta sum (dropped)', sum({ aggregationTemporality: 1, isMonotonic: true }), 0],
+    ['a sum of unspecified temporality (dropped)', sum({ isMonotonic: true }), 0],
+    ['a temporality outside the enum (the decoder reads it)', withTemporality7(sum({ aggregationTemporality: 2 })), 0],
+  ])('reads the temporality and monotonicity of %s as the decoder does', (_what, bytes, accepted) => {
+    expect(delta(() => expectSameOutcome({}, bytes)).accepted).toBe(accepted);
+  });
+
   it('takes a gauge point label named le or quantile: only histograms and summaries put those in', () => {
     const bytes = gauge([point([{ key: 'le', value: { stringValue: '1' } }, { key: 'quantile', value: { stringValue: '2' } }])]);
     expect(delta(() => expectSameOutcome({}, bytes)).accepted).toBe(1);
