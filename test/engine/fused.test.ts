@@ -175,6 +175,96 @@ describe('fused path: byte for byte the general path', () => {
   });
 });
 
+/**
+ * Points of different metrics often carry the same attribute bytes (http duration and request count);
+ * whatever the fast path reuses between them must still follow each metric's context labels, put-in
+ * name and request (the property test's points all differ: a `point` attribute of their own).
+ */
+describe('fused path: points of several metrics with the same attribute bytes', () => {
+  const time = '1700000000000000000';
+  type Attribute = { key: string; value: { stringValue: string } };
+  const text = (key: string, value: string): Attribute => ({ key, value: { stringValue: value } });
+  /**
+   * Six distinct attribute lists, with names the context labels also set: `job` (forced by
+   * service.name), `region` (filled in when promoted; empty in some points), `otel_scope_name` (forced
+   * when scope metadata is promoted), `route` (an external label below).
+   */
+  const attributeLists = (reversed: boolean): Attribute[][] =>
+    [0, 1, 2, 3, 4, 5].map((i) => {
+      const list = [text('method', i % 2 === 0 ? 'GET' : 'POST'), text('route', `/r${i % 3}`), text('job', 'own'), text('region', i % 3 === 0 ? '' : 'eu'), text('otel_scope_name', 'own')];
+      return reversed ? list.reverse() : list;
+    });
+  const numberPoints = (reversed = false) => attributeLists(reversed).map((attributes, i) => ({ attributes, timeUnixNano: time, asDouble: i }));
+  const scopeMetrics = (scope: string) => ({
+    scope: { name: scope, version: '1.0', attributes: [text('team', scope)] },
+    metrics: [
+      { name: `${scope}_g`, unit: 's', gauge: { dataPoints: numberPoints() } },
+      { name: `${scope}_c`, unit: 'By', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: numberPoints() } },
+      { name: `${scope}_g_reversed`, gauge: { dataPoints: numberPoints(true) } },
+      { name: `${scope}_s`, summary: { dataPoints: attributeLists(false).map((attributes) => ({ attributes, timeUnixNano: time, count: '2', sum: 3, quantileValues: [{ quantile: 0.5, value: 1 }] })) } },
+      { name: `${scope}_g_again`, unit: 's', gauge: { dataPoints: numberPoints() } },
+    ],
+  });
+  const resource = (attributes: Attribute[], scopes: string[]) => ({ resource: { attributes }, scopeMetrics: scopes.map(scopeMetrics) });
+  const requests = [
+    encodeOtlp({ resourceMetrics: [resource([text('service.name', 'api'), text('region', 'us')], ['s1', 's2'])] }),
+    encodeOtlp({
+      resourceMetrics: [
+        resource([text('service.name', 'api'), text('region', 'us')], ['s1', 's2']),
+        resource([text('service.name', 'db'), text('service.instance.id', 'i-1')], ['s1']),
+        resource([text('region', 'ap')], ['s1', 's2']),
+      ],
+    }),
+  ];
+  const optionSets: BuilderOptions[] = [
+    {},
+    { promoteScopeMetadata: true },
+    { promoteResourceAttributes: ['region'] },
+    { promoteAllResourceAttributes: true },
+    { typeAndUnitLabels: true },
+    { externalLabels: { route: 'external', zone: 'z1' } },
+  ];
+
+  it.each(optionSets)('under the same and under other resources, scopes and context labels (%j): the general path\'s bytes', (options) => {
+    for (const bytes of requests) expect(delta(() => expectSameOutcome(options, bytes)).accepted).toBe(1);
+  });
+
+  it('request after request on one builder: no label set is taken from the request before', () => {
+    for (const options of [{}, { promoteScopeMetadata: true }]) {
+      const wasm = new V2WriteRequestBuilder({ ...options, engine: 'wasm' });
+      const js = new V2WriteRequestBuilder({ ...options, engine: 'js' });
+      for (const bytes of [...requests, ...requests.slice().reverse(), ...requests]) {
+        const { accepted } = delta(() => expect(wasm.reset().add(bytes).encodeSnappy()).toEqual(js.reset().add(bytes).encodeSnappy()));
+        expect(accepted).toBe(1);
+      }
+    }
+  });
+
+  describe('a point label named le or quantile, the same attribute bytes in a gauge too', () => {
+    const gauge = (lists: Attribute[][]) => ({ name: 'g', gauge: { dataPoints: lists.map((attributes, i) => ({ attributes, timeUnixNano: time, asDouble: i })) } });
+    const histogram = (lists: Attribute[][]) => ({
+      name: 'h',
+      histogram: { aggregationTemporality: 2, dataPoints: lists.map((attributes) => ({ attributes, timeUnixNano: time, explicitBounds: [1], bucketCounts: ['1', '2'], count: '3' })) },
+    });
+    const summary = (lists: Attribute[][]) => ({ name: 's', summary: { dataPoints: lists.map((attributes) => ({ attributes, timeUnixNano: time, count: '1', sum: 1 })) } });
+    const request = (metrics: object[]) => encodeOtlp({ resourceMetrics: [{ resource: { attributes: [] }, scopeMetrics: [{ metrics }] }] });
+    const withLe = [[text('le', '1')], [text('le', '2'), text('x', 'a')]];
+    const withQuantile = [[text('quantile', '1')], [text('quantile', '2'), text('x', 'a')]];
+    const plain = [[text('x', 'a')], [text('x', 'b'), text('y', 'c')]];
+
+    it.each([
+      ['le in a histogram after the same attributes in a gauge', [gauge(withLe), histogram(withLe.slice(0, 1))], 'declined'],
+      ['le in a histogram after the same two attributes in a gauge', [gauge(withLe), histogram(withLe.slice(1))], 'declined'],
+      ['quantile in a summary after the same attributes in a gauge', [gauge(withQuantile), summary(withQuantile.slice(1))], 'declined'],
+      ['le in a gauge after a histogram with plain attributes', [histogram(plain), gauge(withLe)], 'accepted'],
+      ['le and quantile in gauges, plain attributes in a histogram and a summary', [gauge(withLe), { ...gauge(withQuantile), name: 'g2' }, histogram(plain), summary(plain)], 'accepted'],
+    ] as const)('%s: %s, and the general path\'s bytes', (_what, metrics, expected) => {
+      const counts = delta(() => expectSameOutcome({}, request([...metrics])));
+      expect(counts[expected]).toBe(1);
+    });
+  });
+});
+
 describe('fused path: declines and replays', () => {
   const point = (attributes: Array<{ key: string; value: { stringValue: string } }>) => ({ attributes, timeUnixNano: '1700000000000000000', asDouble: 1 });
   const gauge = (dataPoints: unknown[]) => encodeOtlp({ resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }, { key: 'host', value: { stringValue: 'h' } }] }, scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints } }] }] }] });
