@@ -16,8 +16,8 @@ import { CONTEXT, MAX_CONTEXT, clearDeclined, setContextCount, setMaxSetPairs, s
 import { DECLINE, NAMES, OK, earliest, latest, walkMetric, walkedPoints } from './points';
 import { INPUT, SCRATCH, ensure, start } from './regions';
 import {
-  DUPLICATE, NO_LABEL, addRow, existingSeries, histogramCount, lastTimestamp, makeSeries, resetSeries, rowCount, seriesCount,
-  seriesRecord, setMetadata,
+  DUPLICATE, NO_SERIES, addSample, existingRecord, histogramCount, isGroup, lastTimestamp, makeSeries, recordCount, resetSeries, rowCount,
+  seriesCount, seriesRecord, setMetadata,
 } from './series';
 import { fusedClearStrings } from './strings';
 import { setNameLabel, writeRequest } from './writer';
@@ -77,16 +77,18 @@ export function fusedLabelledSample(pairCount: u32, name: u32, timestamp: f64, v
   const set = setOfPairs(start(SCRATCH), pairCount);
   if (set == NO_SET) return DECLINE;
   const ms = <i64>timestamp;
-  let series = existingSeries(set, name);
-  if (series != 0xffffffff) {
+  let series = existingRecord(set, name);
+  if (series != NO_SERIES) {
+    // A group holds other series (with a `le` or `quantile` label) of this set and name.
+    if (isGroup(series)) return DECLINE;
     const record = seriesRecord(series);
     const last = load<u32>(record, 28) + load<u32>(record, 32);
-    if (series != seriesCount - 1 || last != rowCount || lastTimestamp(series) >= ms) return DECLINE;
+    if (series != recordCount - 1 || last != rowCount || lastTimestamp(series) >= ms) return DECLINE;
   } else {
-    series = makeSeries(set, name, NO_LABEL, 0);
+    series = makeSeries(set, name);
     if (series >= DUPLICATE) return DECLINE;
   }
-  return addRow(series, value, ms, 0, false) ? OK : DECLINE;
+  return addSample(series, value, ms, 0, false) ? OK : DECLINE;
 }
 
 export function fusedSeriesCount(): u32 { return seriesCount; }
