@@ -5,18 +5,19 @@
 //   fusedWalkMetric(kind, start, end) per metric, after JS wrote its names (fusedNamesPointer), its
 //                             context labels (fusedContextPointer + fusedSetContext) and metadata
 //   fusedLabelledSample(...)  a sample of labels given whole (target_info)
+//   fusedSeriesMayMerge       true: the request declines
 //   fusedWriteRequest         the request's bytes at fusedOutputPointer()
 //
 // Any non-OK status declines the request: JS drops it and runs the general path.
 
 import { clearAttributeLabels } from './attribute-labels';
 import { clearFloatLabels } from './float-labels';
-import { NO_SET, resetLabelSets } from './label-sets';
+import { NO_SET, putInNameInSet, resetLabelSets } from './label-sets';
 import { CONTEXT, MAX_CONTEXT, clearDeclined, setContextCount, setMaxSetPairs, setOfPairs } from './point-labels';
 import { DECLINE, NAMES, OK, earliest, latest, walkMetric, walkedPoints } from './points';
 import { INPUT, SCRATCH, ensure, start } from './regions';
 import {
-  DUPLICATE, NO_SERIES, addSample, existingRecord, histogramCount, isGroup, lastTimestamp, makeSeries, recordCount, resetSeries, rowCount,
+  DUPLICATE, NO_SERIES, addSample, existingRecord, groupCount, histogramCount, isGroup, lastTimestamp, makeSeries, recordCount, resetSeries, rowCount,
   seriesCount, seriesRecord, setMetadata,
 } from './series';
 import { fusedClearStrings } from './strings';
@@ -31,8 +32,8 @@ export { fusedFloatCount } from './float-labels';
 export { fusedOutputLength, fusedOutputPointer, fusedSymbolCount } from './writer';
 
 /** Starts a request of `bytes` OTLP bytes: where JS copies them (8 bytes of slack after), 0 when memory cannot grow. */
-export function fusedBeginRequest(bytes: u32, nameLabel: u32, maxSetPairs: u32): usize {
-  resetLabelSets();
+export function fusedBeginRequest(bytes: u32, nameLabel: u32, leLabel: u32, quantileLabel: u32, maxSetPairs: u32): usize {
+  resetLabelSets(leLabel, quantileLabel);
   resetSeries();
   setNameLabel(nameLabel);
   setMaxSetPairs(maxSetPairs);
@@ -90,6 +91,14 @@ export function fusedLabelledSample(pairCount: u32, name: u32, timestamp: f64, v
   }
   return addSample(series, value, ms, 0, false) ? OK : DECLINE;
 }
+
+/**
+ * Whether two of the request's series may have the same labels under different keys (series.ts): a
+ * set with its own `le` or `quantile` label gives its series labels a group's series can have (gauge
+ * `h_bucket` with a point label le="1", histogram `h`'s bucket le="1"), which the general path merges
+ * into one series. Such requests decline.
+ */
+export function fusedSeriesMayMerge(): bool { return putInNameInSet && groupCount != 0; }
 
 export function fusedSeriesCount(): u32 { return seriesCount; }
 export function fusedSampleCount(): u32 { return rowCount; }

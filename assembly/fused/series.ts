@@ -17,10 +17,11 @@
 //   slots    u64, open addressing by (set, name): record index + 1 | hash << 32 (the hash first: a
 //            record compared is a cache miss, ~100 ns at 100k points)
 //
-// Records are keyed by (set, name) alone, a group being one key: a series met twice always has the
-// same set and name, so a key met twice declines (DUPLICATE). Two records that only share a set and
-// name (a gauge `h_bucket` beside histogram `h`'s buckets, with the same labels) decline as well:
-// rare, and the general path is always right.
+// Records are keyed by (set, name) alone, a group being one key: a series met twice has the same set
+// and name (a set with its own `le` or `quantile` could make a group's series' labels otherwise: such
+// requests decline, request.ts fusedSeriesMayMerge), so a key met twice declines (DUPLICATE). Two
+// records that only share a set and name (a gauge `h_bucket` beside histogram `h`'s buckets, with
+// the same labels) decline as well: rare, and the general path is always right.
 
 import { finishHash, insertHashedSlot, mixWord } from './hash';
 import { setSeriesRun } from './label-sets';
@@ -34,6 +35,7 @@ export const NO_SERIES: u32 = 0xffffffff;
 export const DUPLICATE: u32 = 0xfffffffe;
 
 export let recordCount: u32 = 0;
+export let groupCount: u32 = 0;
 /** Series: one per record, but one per row of a group. */
 export let seriesCount: u32 = 0;
 export let rowCount: u32 = 0;
@@ -54,6 +56,7 @@ export function setMetadata(type: u32, help: u32, unit: u32): void {
 
 export function resetSeries(): void {
   recordCount = 0;
+  groupCount = 0;
   seriesCount = 0;
   rowCount = 0;
   histogramCount = 0;
@@ -176,7 +179,9 @@ export function makeSeries(set: u32, name: u32, setIsNew: bool = false): u32 {
  * makes their extra values distinct. DUPLICATE / NO_SERIES as makeRecord.
  */
 export function makeGroup(set: u32, name: u32, extraName: u32, setIsNew: bool): u32 {
-  return makeRecord(set, name, extraName, setIsNew);
+  const record = makeRecord(set, name, extraName, setIsNew);
+  if (record < DUPLICATE) groupCount++;
+  return record;
 }
 
 /** Appends a sample row to `record` (its rows must be the last ones); 0 when memory cannot grow. */

@@ -228,6 +228,14 @@ describe('fused path: a histogram point\'s buckets and a summary point\'s quanti
     expectDeclined(request([summary('s', [summaryPoint(labels)]), gauge('s', [{ attributes: attributes(labels), timeUnixNano: time, asDouble: 1 }])]));
   });
 
+  it('declines a label set with its own `le` or `quantile` beside groups: the general path merges series of equal labels', () => {
+    // Gauge h_seconds_bucket{a="1",le="1"} and histogram h's bucket {a="1",le="1"}: one series there, two keys here.
+    expectDeclined(request([histogram('h', [histogramPoint({ a: '1' })]), gauge('h_seconds_bucket', [{ attributes: attributes({ a: '1', le: '1' }), timeUnixNano: time, asDouble: 1 }])]));
+    expectDeclined(request([gauge('s', [{ attributes: attributes({ a: '1', quantile: '0.5' }), timeUnixNano: time, asDouble: 1 }]), summary('s', [summaryPoint({ a: '1' })])]));
+    // Without groups, such sets are taken.
+    expectAccepted(request([gauge('s', [{ attributes: attributes({ a: '1', quantile: '0.5' }), timeUnixNano: time, asDouble: 1 }])]));
+  });
+
   it('takes bucket_counts shorter than the bounds (buckets past them left out), and no bounds at all', () => {
     expectAccepted(request([
       histogram('h', [
