@@ -215,7 +215,7 @@ function histogramPoint(): void {
       return;
     }
   }
-  const buckets = group(set, nameId(BUCKET_NAME), nameId(LE));
+  const bucketGroup = group(set, nameId(BUCKET_NAME), nameId(LE));
   const finite = min(boundN, countN);
   let cumulative: f64 = 0;
   for (let i: u32 = 0; i < boundN && !failed; i++) {
@@ -227,9 +227,9 @@ function histogramPoint(): void {
     }
     if (i >= finite) continue;
     cumulative += <f64>load<u64>(counts + (<usize>i << 3));
-    groupSample(buckets, text, cumulative);
+    groupSample(bucketGroup, text, cumulative);
   }
-  groupSample(buckets, nameId(INFINITY_TEXT), count);
+  groupSample(bucketGroup, nameId(INFINITY_TEXT), count);
 }
 
 /** SummaryDataPoint: attributes 7, start 2, time 3, count 4, sum 5, quantile_values 6, flags 8. */
@@ -272,7 +272,7 @@ function summaryPoint(): void {
   sample(set, nameId(SUM_NAME), sum);
   sample(set, nameId(COUNT_NAME), count);
   if (quantiles == 0) return;
-  const series = group(set, nameId(NAME), nameId(QUANTILE));
+  const quantileGroup = group(set, nameId(NAME), nameId(QUANTILE));
   for (let q: u32 = 0; q < quantiles && !failed; q++) {
     const entry = start(QUANTILES) + (<usize>q << 4);
     // Distinct `quantile` texts, as for `le` above: strictly increasing quantiles, else declined.
@@ -285,7 +285,7 @@ function summaryPoint(): void {
       failed = true;
       return;
     }
-    groupSample(series, text, load<f64>(entry, 8));
+    groupSample(quantileGroup, text, load<f64>(entry, 8));
   }
 }
 
