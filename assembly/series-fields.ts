@@ -28,10 +28,16 @@ function writeMemoizedVarint(at: usize, value: u64, memo: usize): usize {
   return at + size;
 }
 
+/** The size of the Sample's value field: left out when 0 (see writeSampleValue). */
+// @ts-ignore: decorator
+@inline export function sampleValueSize(value: f64, stale: bool): u32 {
+  return stale || value != 0 ? 9 : 0;
+}
+
 /** The Sample message's size; timestamps as int64 bits (negatives take 10 bytes, as in Go). */
 // @ts-ignore: decorator
 @inline export function sampleSize(value: f64, timestamp: u64, start: u64, stale: bool): u32 {
-  let size: u32 = stale || value != 0 ? 9 : 0;
+  let size: u32 = sampleValueSize(value, stale);
   if (timestamp != 0) size += 1 + varintSize(timestamp);
   if (start != 0) size += 1 + varintSize(start);
   return size;
@@ -44,6 +50,21 @@ function writeMemoizedVarint(at: usize, value: u64, memo: usize): usize {
 export function writeSample(at: usize, value: f64, timestamp: u64, start: u64, stale: bool): usize {
   store<u8>(at++, 0x12); // samples 2
   at = writeVarint(at, sampleSize(value, timestamp, start, stale));
+  at = writeSampleValue(at, value, stale);
+  if (timestamp != 0) {
+    store<u8>(at++, 0x10);
+    at = writeMemoizedVarint(at, timestamp, TIMESTAMP_MEMO);
+  }
+  if (start != 0) {
+    store<u8>(at++, 0x18);
+    at = writeMemoizedVarint(at, start, START_MEMO);
+  }
+  return at;
+}
+
+/** Writes the Sample's value field 1 at `at` (the stale marker when `stale`); returns the end. */
+// @ts-ignore: decorator
+@inline export function writeSampleValue(at: usize, value: f64, stale: bool): usize {
   if (stale) {
     store<u8>(at++, 0x09);
     store<u64>(at, STALE_NAN_BITS);
@@ -53,14 +74,6 @@ export function writeSample(at: usize, value: f64, timestamp: u64, start: u64, s
     store<u8>(at++, 0x09);
     store<f64>(at, value);
     at += 8;
-  }
-  if (timestamp != 0) {
-    store<u8>(at++, 0x10);
-    at = writeMemoizedVarint(at, timestamp, TIMESTAMP_MEMO);
-  }
-  if (start != 0) {
-    store<u8>(at++, 0x18);
-    at = writeMemoizedVarint(at, start, START_MEMO);
   }
   return at;
 }

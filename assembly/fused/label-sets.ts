@@ -1,8 +1,8 @@
 // The request's label sets (a point's labels without `__name__`): flat (name id, value id) pairs
 // sorted by name, found or added by hash. A histogram point's ~17 series share one set.
 //
-//   records  per set (32 bytes): pool index of its first pair, pair count, hash, (pad), its run of
-//            series: first series, count, whether they are in the series hash (series.ts); the
+//   records  per set (48 bytes): pool index of its first pair, pair count, hash, (pad), its run of
+//            series records: first record, count, whether they are in the series hash (series.ts); the
 //            writer's cache (writer.ts): its pairs' labels_refs bytes size, their offset, the insertion
 //            point of `__name__`, the last other put-in name and its insertion point
 //   pool     u64 pairs: name id | value id << 32
@@ -19,10 +19,17 @@ let poolLength: u32 = 0;
 let slotCount: u32 = 0;
 /** Whether the last findOrAddSet added the set. */
 export let setWasAdded: bool = false;
+/** The ids of label names `le` and `quantile`, and whether a set of this request has one of them. */
+let leName: u32 = 0;
+let quantileName: u32 = 0;
+export let putInNameInSet: bool = false;
 
-export function resetLabelSets(): void {
+export function resetLabelSets(le: u32, quantile: u32): void {
   setCount = 0;
   poolLength = 0;
+  leName = le;
+  quantileName = quantile;
+  putInNameInSet = false;
   if (slotCount != 0) memory.fill(start(SET_SLOTS), 0, <usize>slotCount << 3);
 }
 
@@ -36,7 +43,7 @@ export function resetLabelSets(): void {
   return load<u32>(start(SET_RECORDS) + <usize>set * RECORD_BYTES, 4);
 }
 
-/** Where set `set`'s series run is kept: first series u32, count u32, indexed u32 (series.ts). */
+/** Where set `set`'s run of series records is kept: first record u32, count u32, indexed u32 (series.ts). */
 // @ts-ignore: decorator
 @inline export function setSeriesRun(set: u32): usize {
   return start(SET_RECORDS) + <usize>set * RECORD_BYTES + 16;
@@ -91,6 +98,11 @@ export function findOrAddSet(pairs: usize, count: u32): u32 {
   store<u32>(record, 0, 24);
   // The writer's cache: all unknown.
   memory.fill(record + 28, 0xff, 20);
+  // Series of such a set may have a group's series' labels (request.ts fusedSeriesMayMerge).
+  for (let i: u32 = 0; i < count; i++) {
+    const name = <u32>load<u64>(pairs + (<usize>i << 3));
+    if (name == leName || name == quantileName) putInNameInSet = true;
+  }
   memory.copy(start(SET_POOL) + (<usize>poolLength << 3), pairs, <usize>count << 3);
   poolLength += count;
   insert(set, hash);

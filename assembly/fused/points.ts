@@ -5,10 +5,10 @@
 // point of a series, odd encodings, limits) declines the whole request.
 
 import { BUCKETS, QUANTILES, ensure, start } from './regions';
-import { NO_FLOAT_LABEL, labelOfFloat } from './float-labels';
+import { BOUND_TEXTS, NO_FLOAT_LABEL, QUANTILE_TEXTS, labelOfFloatAt } from './float-labels';
 import { NO_SET, setWasAdded } from './label-sets';
 import { addAttribute, beginPoint, clearDeclined, declined, pointSet, setPutInName } from './point-labels';
-import { DUPLICATE, NO_LABEL, histogramRoom, histogramSeries, histogramWritten, sampleSeries } from './series';
+import { DUPLICATE, addToGroup, histogramRoom, histogramSeries, histogramWritten, makeGroup, sampleSeries } from './series';
 import { I64, LEN, VARINT, enter, lengthEnd, readFixed64, readVarint, resetMalformed, setCursor, setLimit, skipField, zigzag32 } from './wire';
 import * as wire from './wire';
 import {
@@ -65,11 +65,27 @@ function checkValue(value: f64): void {
   if (value != value && reinterpret<u64>(value) != CANONICAL_NAN) failed = true;
 }
 
-function sample(set: u32, name: u32, extraName: u32, extraValue: u32, value: f64): void {
+function sample(set: u32, name: u32, value: f64): void {
   if (failed) return;
   checkValue(value);
   const stale = (flags & NO_RECORDED_VALUE) != 0;
-  if (sampleSeries(set, name, extraName, extraValue, value, timeMs, startMs, stale, setWasAdded) >= DUPLICATE) failed = true;
+  if (sampleSeries(set, name, value, timeMs, startMs, stale, setWasAdded) >= DUPLICATE) failed = true;
+}
+
+/** A new group for the point's `_bucket` or quantile series (series.ts); sets `failed` when it cannot be made. */
+function group(set: u32, name: u32, extraName: u32): u32 {
+  if (failed) return 0;
+  const made = makeGroup(set, name, extraName, setWasAdded);
+  if (made >= DUPLICATE) failed = true;
+  return made;
+}
+
+/** The series of `extraValue` with its sample, in `group`. */
+function groupSample(group: u32, extraValue: u32, value: f64): void {
+  if (failed) return;
+  checkValue(value);
+  const stale = (flags & NO_RECORDED_VALUE) != 0;
+  if (!addToGroup(group, extraValue, value, timeMs, startMs, stale)) failed = true;
 }
 
 /** Walks the data message at [from, to): its data_points (field 1) through `kind`'s point reader. */
@@ -145,7 +161,7 @@ function numberPoint(): void {
   if (wire.malformed || failed) return;
   const set = pointSet();
   if (set == NO_SET) return;
-  sample(set, nameId(NAME), NO_LABEL, 0, value);
+  sample(set, nameId(NAME), value);
 }
 
 /**
@@ -188,10 +204,10 @@ function histogramPoint(): void {
   if (wire.malformed || failed) return;
   const set = pointSet();
   if (set == NO_SET) return;
-  if (hasSum) sample(set, nameId(SUM_NAME), NO_LABEL, 0, sum);
-  sample(set, nameId(COUNT_NAME), NO_LABEL, 0, count);
-  // A point's series are distinct only if its `le` texts are (makeSeries skips the lookup for a new
-  // set): bounds strictly increasing and the last below +Inf; others go to the general path.
+  if (hasSum) sample(set, nameId(SUM_NAME), sum);
+  sample(set, nameId(COUNT_NAME), count);
+  // A group's series are distinct only if its `le` texts are: bounds strictly increasing and the last
+  // below +Inf; others go to the general path.
   for (let i: u32 = 0; i < boundN; i++) {
     const bound = load<f64>(bounds + (<usize>i << 3));
     if (!(bound < Infinity) || (i > 0 && !(bound > load<f64>(bounds + (<usize>(i - 1) << 3))))) {
@@ -199,22 +215,21 @@ function histogramPoint(): void {
       return;
     }
   }
+  const bucketGroup = group(set, nameId(BUCKET_NAME), nameId(LE));
   const finite = min(boundN, countN);
-  const bucket = nameId(BUCKET_NAME);
-  const le = nameId(LE);
   let cumulative: f64 = 0;
   for (let i: u32 = 0; i < boundN && !failed; i++) {
     // Every bound's text, as the general path formats them all (its `le` ids), used or not.
-    const text = labelOfFloat(load<f64>(bounds + (<usize>i << 3)));
+    const text = labelOfFloatAt(BOUND_TEXTS, i, load<f64>(bounds + (<usize>i << 3)));
     if (text == NO_FLOAT_LABEL) {
       failed = true;
       return;
     }
     if (i >= finite) continue;
     cumulative += <f64>load<u64>(counts + (<usize>i << 3));
-    sample(set, bucket, le, text, cumulative);
+    groupSample(bucketGroup, text, cumulative);
   }
-  sample(set, bucket, le, nameId(INFINITY_TEXT), count);
+  groupSample(bucketGroup, nameId(INFINITY_TEXT), count);
 }
 
 /** SummaryDataPoint: attributes 7, start 2, time 3, count 4, sum 5, quantile_values 6, flags 8. */
@@ -254,10 +269,10 @@ function summaryPoint(): void {
   if (wire.malformed || failed) return;
   const set = pointSet();
   if (set == NO_SET) return;
-  sample(set, nameId(SUM_NAME), NO_LABEL, 0, sum);
-  sample(set, nameId(COUNT_NAME), NO_LABEL, 0, count);
-  const name = nameId(NAME);
-  const quantileName = nameId(QUANTILE);
+  sample(set, nameId(SUM_NAME), sum);
+  sample(set, nameId(COUNT_NAME), count);
+  if (quantiles == 0) return;
+  const quantileGroup = group(set, nameId(NAME), nameId(QUANTILE));
   for (let q: u32 = 0; q < quantiles && !failed; q++) {
     const entry = start(QUANTILES) + (<usize>q << 4);
     // Distinct `quantile` texts, as for `le` above: strictly increasing quantiles, else declined.
@@ -265,12 +280,12 @@ function summaryPoint(): void {
       failed = true;
       return;
     }
-    const text = labelOfFloat(load<f64>(entry));
+    const text = labelOfFloatAt(QUANTILE_TEXTS, q, load<f64>(entry));
     if (text == NO_FLOAT_LABEL) {
       failed = true;
       return;
     }
-    sample(set, name, quantileName, text, load<f64>(entry, 8));
+    groupSample(quantileGroup, text, load<f64>(entry, 8));
   }
 }
 

@@ -29,7 +29,8 @@ export const SCRATCH: u32 = 19;
 export const ATTRIBUTE_BYTES: u32 = 20;
 export const QUANTILES: u32 = 21;
 export const SET_BYTES: u32 = 22;
-const REGION_COUNT: u32 = 23;
+export const GROUP_BYTES: u32 = 23;
+const REGION_COUNT: u32 = 24;
 
 const TABLE: usize = memory.data(<i32>REGION_COUNT * 8);
 

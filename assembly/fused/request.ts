@@ -5,19 +5,20 @@
 //   fusedWalkMetric(kind, start, end) per metric, after JS wrote its names (fusedNamesPointer), its
 //                             context labels (fusedContextPointer + fusedSetContext) and metadata
 //   fusedLabelledSample(...)  a sample of labels given whole (target_info)
+//   fusedSeriesMayMerge       true: the request declines
 //   fusedWriteRequest         the request's bytes at fusedOutputPointer()
 //
 // Any non-OK status declines the request: JS drops it and runs the general path.
 
 import { clearAttributeLabels } from './attribute-labels';
 import { clearFloatLabels } from './float-labels';
-import { NO_SET, resetLabelSets } from './label-sets';
+import { NO_SET, putInNameInSet, resetLabelSets } from './label-sets';
 import { CONTEXT, MAX_CONTEXT, clearDeclined, setContextCount, setMaxSetPairs, setOfPairs } from './point-labels';
 import { DECLINE, NAMES, OK, earliest, latest, walkMetric, walkedPoints } from './points';
 import { INPUT, SCRATCH, ensure, start } from './regions';
 import {
-  DUPLICATE, NO_LABEL, addRow, existingSeries, histogramCount, lastTimestamp, makeSeries, resetSeries, rowCount, seriesCount,
-  seriesRecord, setMetadata,
+  DUPLICATE, NO_SERIES, addSample, existingRecord, groupCount, histogramCount, isGroup, lastTimestamp, makeSeries, recordCount, resetSeries, rowCount,
+  seriesCount, seriesRecord, setMetadata,
 } from './series';
 import { fusedClearStrings } from './strings';
 import { setNameLabel, writeRequest } from './writer';
@@ -31,8 +32,8 @@ export { fusedFloatCount } from './float-labels';
 export { fusedOutputLength, fusedOutputPointer, fusedSymbolCount } from './writer';
 
 /** Starts a request of `bytes` OTLP bytes: where JS copies them (8 bytes of slack after), 0 when memory cannot grow. */
-export function fusedBeginRequest(bytes: u32, nameLabel: u32, maxSetPairs: u32): usize {
-  resetLabelSets();
+export function fusedBeginRequest(bytes: u32, nameLabel: u32, leLabel: u32, quantileLabel: u32, maxSetPairs: u32): usize {
+  resetLabelSets(leLabel, quantileLabel);
   resetSeries();
   setNameLabel(nameLabel);
   setMaxSetPairs(maxSetPairs);
@@ -77,17 +78,27 @@ export function fusedLabelledSample(pairCount: u32, name: u32, timestamp: f64, v
   const set = setOfPairs(start(SCRATCH), pairCount);
   if (set == NO_SET) return DECLINE;
   const ms = <i64>timestamp;
-  let series = existingSeries(set, name);
-  if (series != 0xffffffff) {
+  let series = existingRecord(set, name);
+  if (series != NO_SERIES) {
+    // A group holds other series (with a `le` or `quantile` label) of this set and name.
+    if (isGroup(series)) return DECLINE;
     const record = seriesRecord(series);
     const last = load<u32>(record, 28) + load<u32>(record, 32);
-    if (series != seriesCount - 1 || last != rowCount || lastTimestamp(series) >= ms) return DECLINE;
+    if (series != recordCount - 1 || last != rowCount || lastTimestamp(series) >= ms) return DECLINE;
   } else {
-    series = makeSeries(set, name, NO_LABEL, 0);
+    series = makeSeries(set, name);
     if (series >= DUPLICATE) return DECLINE;
   }
-  return addRow(series, value, ms, 0, false) ? OK : DECLINE;
+  return addSample(series, value, ms, 0, false) ? OK : DECLINE;
 }
+
+/**
+ * Whether two of the request's series may have the same labels under different keys (series.ts): a
+ * set with its own `le` or `quantile` label gives its series labels a group's series can have (gauge
+ * `h_bucket` with a point label le="1", histogram `h`'s bucket le="1"), which the general path merges
+ * into one series. Such requests decline.
+ */
+export function fusedSeriesMayMerge(): bool { return putInNameInSet && groupCount != 0; }
 
 export function fusedSeriesCount(): u32 { return seriesCount; }
 export function fusedSampleCount(): u32 { return rowCount; }

@@ -7,15 +7,15 @@
 // begins, so nothing moves. On the 10k-point bench request (57,392 series) the writer's functions took
 // 1.50 s of 200 profiled runs in two passes (number and size all series, then write them all) and
 // 1.12 s in one, a quarter less: each series' rows, set and symbols are read while still in cache.
+// A group's series (series.ts: a histogram point's buckets, a summary point's quantiles) are written
+// from bytes made once per group (makeGroupBytes).
 
-import { NUMBERED, OUTPUT, ROWS, SET_BYTES, SYMBOL_OF, STRING_BYTES, capacity, ensure, start } from './regions';
+import { GROUP_BYTES, HISTOGRAMS, NUMBERED, OUTPUT, SET_BYTES, SYMBOL_OF, STRING_BYTES, capacity, ensure, start } from './regions';
 import { setPairCount, setPairs, setWriterCache } from './label-sets';
-import { copyBytes } from '../varint';
-import { metadataSize, sampleSize, writeMetadata, writeSample } from '../series-fields';
-import { NO_LABEL, ROW_BYTES, histogramBytes, seriesCount, seriesRecord } from './series';
+import { copyBytes, varintSize, writeVarint } from '../varint';
+import { metadataSize, sampleSize, sampleValueSize, writeMetadata, writeSample, writeSampleValue } from '../series-fields';
+import { NO_LABEL, ROW_BYTES, recordCount, rowAt, seriesRecord } from './series';
 import { fusedStringByteLength, rankOf, stringLength, stringOffset } from './strings';
-import { HISTOGRAMS } from './regions';
-import { varintSize, writeVarint } from '../varint';
 
 
 let numberedCount: u32 = 0;
@@ -59,22 +59,19 @@ function use(id: u32): u32 {
 const LABELS_MAX: u32 = 4096;
 const LABELS: usize = memory.data(<i32>LABELS_MAX * 4);
 
-/** Series `series`' labels in name order into LABELS; returns the id count. */
-function mergeLabels(record: usize): u32 {
-  const set = load<u32>(record);
+/** A series' labels in name order into LABELS (`extraName` NO_LABEL: none); returns the id count. */
+function mergeLabels(set: u32, name: u32, extraName: u32, extraValue: u32): u32 {
   const pairs = setPairs(set);
   const pairCount = setPairCount(set);
   let firstName = nameLabel;
-  let firstValue = load<u32>(record, 4);
-  let secondName = load<u32>(record, 8);
-  let secondValue = load<u32>(record, 12);
+  let firstValue = name;
+  let secondName = extraName;
+  let secondValue = extraValue;
   if (secondName != NO_LABEL && rankOf(secondName) < rankOf(firstName)) {
-    const name = firstName;
-    const value = firstValue;
-    firstName = secondName;
-    firstValue = secondValue;
-    secondName = name;
-    secondValue = value;
+    firstName = extraName;
+    firstValue = extraValue;
+    secondName = nameLabel;
+    secondValue = name;
   }
   let firstRank = rankOf(firstName);
   let secondRank = secondName == NO_LABEL ? 0xffffffff : rankOf(secondName);
@@ -116,30 +113,32 @@ function mergeLabels(record: usize): u32 {
 const UNKNOWN: u32 = 0xffffffff;
 let setBytesLength: u32 = 0;
 
-/** The put-in labels of a series in name order (putIns): first name, value, second name (NO_LABEL: none), value. */
-let putFirstName: u32 = 0;
-let putFirstValue: u32 = 0;
-let putSecondName: u32 = NO_LABEL;
-let putSecondValue: u32 = 0;
-
-function putIns(record: usize): void {
-  putFirstName = nameLabel;
-  putFirstValue = load<u32>(record, 4);
-  putSecondName = load<u32>(record, 8);
-  putSecondValue = load<u32>(record, 12);
-  if (putSecondName != NO_LABEL && rankOf(putSecondName) < rankOf(putFirstName)) {
-    putSecondName = putFirstName;
-    putSecondValue = putFirstValue;
-    putFirstName = load<u32>(record, 8);
-    putFirstValue = load<u32>(record, 12);
-  }
-}
-
 /** How many of the `count` pairs at `pairs` rank before label name `name`. */
 function insertionPoint(pairs: usize, count: u32, name: u32): u32 {
   const rank = rankOf(name);
   let point: u32 = 0;
   while (point < count && rankOf(<u32>load<u64>(pairs + (<usize>point << 3))) < rank) point++;
+  return point;
+}
+
+/** Where `__name__` goes among set `set`'s pairs (kept in its writer cache). */
+function namePointOf(set: u32): u32 {
+  const cache = setWriterCache(set);
+  let point = load<u32>(cache, 8);
+  if (point == UNKNOWN) {
+    point = insertionPoint(setPairs(set), setPairCount(set), nameLabel);
+    store<u32>(cache, point, 8);
+  }
+  return point;
+}
+
+/** Where `name` goes among set `set`'s pairs (the last name asked kept in its writer cache). */
+function extraPointOf(set: u32, name: u32): u32 {
+  const cache = setWriterCache(set);
+  if (load<u32>(cache, 12) == name) return load<u32>(cache, 16);
+  const point = insertionPoint(setPairs(set), setPairCount(set), name);
+  store<u32>(cache, name, 12);
+  store<u32>(cache, point, 16);
   return point;
 }
 
@@ -172,55 +171,190 @@ function makeSetBytes(set: u32): bool {
   return true;
 }
 
-/** Series `record`'s labels_refs at `at` (its set's bytes made, putIns called): the set's bytes with the put-in labels between. */
-function writeLabels(at: usize, record: usize): usize {
-  const set = load<u32>(record);
-  const cache = setWriterCache(set);
-  const count = setPairCount(set);
-  const pairs = setPairs(set);
-  let namePoint = load<u32>(cache, 8);
-  if (namePoint == UNKNOWN) {
-    namePoint = insertionPoint(pairs, count, nameLabel);
-    store<u32>(cache, namePoint, 8);
-  }
-  let firstPoint = namePoint;
-  let secondPoint: u32 = count;
-  if (putSecondName != NO_LABEL) {
-    const extra = load<u32>(record, 8);
-    let extraPoint: u32;
-    if (load<u32>(cache, 12) == extra) extraPoint = load<u32>(cache, 16);
-    else {
-      extraPoint = insertionPoint(pairs, count, extra);
-      store<u32>(cache, extra, 12);
-      store<u32>(cache, extraPoint, 16);
-    }
-    // putIns ordered the two by rank: points follow the same order.
-    firstPoint = putFirstName == nameLabel ? namePoint : extraPoint;
-    secondPoint = putFirstName == nameLabel ? extraPoint : namePoint;
-  }
-  const ends = start(SET_BYTES) + load<u32>(cache, 4);
-  const bytes = ends + ((<usize>count + 1) << 2);
-  const a = load<u32>(ends + (<usize>firstPoint << 2));
-  const b = load<u32>(ends + (<usize>secondPoint << 2));
-  const c = load<u32>(ends + (<usize>count << 2));
-  copyBytes(at, bytes, a);
-  at += a;
-  at = writeVarint(at, symbolOf(putFirstName));
-  at = writeVarint(at, symbolOf(putFirstValue));
+/** Copies the set's labels_refs bytes of its pairs [from, to) to `at` (its bytes made); returns the end. */
+function copySetBytes(at: usize, set: u32, from: u32, to: u32): usize {
+  const ends = start(SET_BYTES) + load<u32>(setWriterCache(set), 4);
+  const bytes = ends + ((<usize>setPairCount(set) + 1) << 2);
+  const a = load<u32>(ends + (<usize>from << 2));
+  const b = load<u32>(ends + (<usize>to << 2));
   copyBytes(at, bytes + a, b - a);
-  at += b - a;
-  if (putSecondName != NO_LABEL) {
-    at = writeVarint(at, symbolOf(putSecondName));
-    at = writeVarint(at, symbolOf(putSecondValue));
-  }
-  copyBytes(at, bytes + b, c - b);
-  return at + (c - b);
+  return at + (b - a);
 }
 
+/**
+ * On a set's first series (a record's first), numbers all its labels in name order (the general
+ * path's numbering) and makes the set's labels_refs bytes; after it, the set's labels all have
+ * their symbols. False when memory cannot grow.
+ */
+function numberSet(record: usize): bool {
+  const set = load<u32>(record);
+  if (load<u32>(setWriterCache(set)) != UNKNOWN) return true;
+  const extraName = load<u32>(record, 8);
+  const extraValue = extraName == NO_LABEL ? 0 : load<u32>(rowAt(load<u32>(record, 28)), 28);
+  const n = mergeLabels(set, load<u32>(record, 4), extraName, extraValue);
+  for (let l: u32 = 0; l < n; l++) use(load<u32>(LABELS + (<usize>l << 2)));
+  return makeSetBytes(set);
+}
+
+/** `at` in OUTPUT with room for `bytes` more and the slack after, OUTPUT grown (and `at` moved) if need be; 0 when memory cannot grow. */
+function roomFor(at: usize, bytes: u64): usize {
+  const used = <u64>(at - start(OUTPUT));
+  // 16 bytes of slack after the last write: copyBytes and writeSample may write 7 past their end.
+  if (used + bytes + 16 <= <u64>capacity(OUTPUT)) return at;
+  if (!ensure(OUTPUT, used + bytes + 16)) return 0;
+  return start(OUTPUT) + <usize>used;
+}
 
 function createdOf(record: usize): i64 {
-  if (load<u32>(record, 32) > 0) return load<i64>(start(ROWS) + <usize>load<u32>(record, 28) * ROW_BYTES, 16);
+  if (load<u32>(record, 32) > 0) return load<i64>(rowAt(load<u32>(record, 28)), 16);
   return load<u32>(record, 40) > 0 ? load<i64>(record, 56) : 0;
+}
+
+/** Writes the series of `record` (not a group) at `at`: its symbols numbered, sized, written. Returns the end, 0 when memory cannot grow. */
+function writeSeries(at: usize, record: usize, withCreated: bool): usize {
+  const set = load<u32>(record);
+  const name = load<u32>(record, 4);
+  const cache = setWriterCache(set);
+  const labelsSize = load<u32>(cache) + varintSize(use(nameLabel)) + varintSize(use(name));
+  const help = use(load<u32>(record, 20));
+  const unit = use(load<u32>(record, 24));
+  const type = load<u32>(record, 16);
+  let size: u32 = 1 + varintSize(labelsSize) + labelsSize;
+  const rowsStart = load<u32>(record, 28);
+  const rowsEnd = rowsStart + load<u32>(record, 32);
+  for (let r = rowsStart; r < rowsEnd; r++) {
+    const row = rowAt(r);
+    const inner = sampleSize(load<f64>(row), <u64>load<i64>(row, 8), <u64>load<i64>(row, 16), load<u32>(row, 24) != 0);
+    size += 1 + varintSize(inner) + inner;
+  }
+  const histogramLength = load<u32>(record, 40);
+  size += histogramLength;
+  const metadata = metadataSize(type, help, unit);
+  size += 1 + varintSize(metadata) + metadata;
+  const created = withCreated ? createdOf(record) : 0;
+  if (created != 0) size += 1 + varintSize(<u64>created);
+  // The series' tag and length, then its bytes.
+  at = roomFor(at, 6 + <u64>size);
+  if (at == 0) return 0;
+  store<u8>(at++, 0x2a);
+  at = writeVarint(at, size);
+  store<u8>(at++, 0x0a);
+  at = writeVarint(at, labelsSize);
+  // The set's bytes with `__name__` put in.
+  const point = namePointOf(set);
+  at = copySetBytes(at, set, 0, point);
+  at = writeVarint(at, symbolOf(nameLabel));
+  at = writeVarint(at, symbolOf(name));
+  at = copySetBytes(at, set, point, setPairCount(set));
+  for (let r = rowsStart; r < rowsEnd; r++) {
+    const row = rowAt(r);
+    at = writeSample(at, load<f64>(row), <u64>load<i64>(row, 8), <u64>load<i64>(row, 16), load<u32>(row, 24) != 0);
+  }
+  if (histogramLength > 0) {
+    memory.copy(at, start(HISTOGRAMS) + load<u32>(record, 36), histogramLength);
+    at += histogramLength;
+  }
+  return writeMetadata(at, type, help, unit, <u64>created);
+}
+
+// A group's series (series.ts) differ only in their extra label's value and their sample's value, so
+// what they share is written once per group at GROUP_BYTES (makeGroupBytes): the labels_refs bytes
+// before the extra value's symbol (the head) and after it (the tail), then the sample's timestamp
+// fields, then the metadata field with created_timestamp (the suffix, ending every series).
+let headLength: u32 = 0;
+let tailLength: u32 = 0;
+let timesLength: u32 = 0;
+let suffixLength: u32 = 0;
+
+/** Makes the shared bytes of the group of `set` + `name` + `extraName` (symbols numbered); false when memory cannot grow. */
+function makeGroupBytes(set: u32, name: u32, extraName: u32, firstRow: usize, type: u32, help: u32, unit: u32, created: u64): bool {
+  // The set's bytes, three symbols, two timestamps, the metadata and 8 bytes for copyBytes to read past the end.
+  if (!ensure(GROUP_BYTES, <u64>load<u32>(setWriterCache(set)) + 128)) return false;
+  // `__name__` ranks before `le` and `quantile` (UTF-8 byte order: '_' < 'l' < 'q'): it goes in first.
+  const namePoint = namePointOf(set);
+  const extraPoint = extraPointOf(set, extraName);
+  const group = start(GROUP_BYTES);
+  let at = copyGroupSetBytes(group, set, 0, namePoint);
+  at = writeVarint(at, symbolOf(nameLabel));
+  at = writeVarint(at, symbolOf(name));
+  at = copyGroupSetBytes(at, set, namePoint, extraPoint);
+  at = writeVarint(at, symbolOf(extraName));
+  headLength = <u32>(at - group);
+  at = copyGroupSetBytes(at, set, extraPoint, setPairCount(set));
+  tailLength = <u32>(at - group) - headLength;
+  const suffix = at;
+  // Sample fields timestamp 2 and start_timestamp 3, as writeSample writes them.
+  const timestamp = <u64>load<i64>(firstRow, 8);
+  const startTimestamp = <u64>load<i64>(firstRow, 16);
+  if (timestamp != 0) {
+    store<u8>(at++, 0x10);
+    at = writeVarint(at, timestamp);
+  }
+  if (startTimestamp != 0) {
+    store<u8>(at++, 0x18);
+    at = writeVarint(at, startTimestamp);
+  }
+  timesLength = <u32>(at - suffix);
+  at = writeMetadata(at, type, help, unit, created);
+  suffixLength = <u32>(at - suffix);
+  return true;
+}
+
+/** copySetBytes for makeGroupBytes, once per group: memory.copy is less code than copyBytes' loop. */
+function copyGroupSetBytes(at: usize, set: u32, from: u32, to: u32): usize {
+  const ends = start(SET_BYTES) + load<u32>(setWriterCache(set), 4);
+  const bytes = ends + ((<usize>setPairCount(set) + 1) << 2);
+  const a = load<u32>(ends + (<usize>from << 2));
+  const b = load<u32>(ends + (<usize>to << 2));
+  memory.copy(at, bytes + a, b - a);
+  return at + (b - a);
+}
+
+/** Writes the series of group `record` at `at`, as writeSeries would one by one. Returns the end, 0 when memory cannot grow. */
+function writeGroup(at: usize, record: usize, withCreated: bool): usize {
+  const set = load<u32>(record);
+  const name = load<u32>(record, 4);
+  const extraName = load<u32>(record, 8);
+  const rows = load<u32>(record, 32);
+  const firstRow = rowAt(load<u32>(record, 28));
+  // The first series numbers all the group shares, in a series' order: its put-in labels by name rank
+  // (makeGroupBytes), help, unit. The later ones add only their extra value.
+  use(nameLabel);
+  use(name);
+  use(extraName);
+  use(load<u32>(firstRow, 28));
+  const help = use(load<u32>(record, 20));
+  const unit = use(load<u32>(record, 24));
+  // A group's series are one point's: they share its start timestamp, their created timestamp.
+  const created = withCreated ? <u64>load<i64>(firstRow, 16) : 0;
+  if (!makeGroupBytes(set, name, extraName, firstRow, load<u32>(record, 16), help, unit, created)) return 0;
+  const stale = load<u32>(firstRow, 24) != 0;
+  const metadataLength = suffixLength - timesLength;
+  for (let r: u32 = 0; r < rows; r++) {
+    const row = firstRow + <usize>r * ROW_BYTES;
+    const value = load<f64>(row);
+    const symbol = use(load<u32>(row, 28));
+    const labelsSize = headLength + varintSize(symbol) + tailLength;
+    const sample = sampleValueSize(value, stale) + timesLength;
+    const size = 1 + varintSize(labelsSize) + labelsSize + 1 + varintSize(sample) + sample + metadataLength;
+    at = roomFor(at, 6 + <u64>size);
+    if (at == 0) return 0;
+    const group = start(GROUP_BYTES);
+    store<u8>(at++, 0x2a);
+    at = writeVarint(at, size);
+    store<u8>(at++, 0x0a);
+    at = writeVarint(at, labelsSize);
+    copyBytes(at, group, headLength);
+    at = writeVarint(at + headLength, symbol);
+    copyBytes(at, group + headLength, tailLength);
+    at += tailLength;
+    store<u8>(at++, 0x12); // samples 2
+    at = writeVarint(at, sample);
+    at = writeSampleValue(at, value, stale);
+    copyBytes(at, group + headLength + tailLength, suffixLength);
+    at += suffixLength;
+  }
+  return at;
 }
 
 /**
@@ -237,65 +371,19 @@ export function writeRequest(idCount: u32, withCreated: bool): i32 {
   // Room for the symbols: every string a symbol, each length varint as long as the longest can be.
   const stringBytes = fusedStringByteLength();
   const reserve = 2 + <u64>idCount * (1 + varintSize(stringBytes)) + stringBytes;
-  // 16 bytes of slack after the last write: copyBytes and writeSample may write 7 past their end.
   if (!ensure(OUTPUT, reserve + 16)) return -1;
-  let output = start(OUTPUT);
-  let room = output + capacity(OUTPUT);
   const seriesOffset = <usize>reserve;
-  let at = output + seriesOffset;
-  const histograms = start(HISTOGRAMS);
-  for (let s: u32 = 0; s < seriesCount; s++) {
-    const record = seriesRecord(s);
-    const cache = setWriterCache(load<u32>(record));
-    if (load<u32>(cache) == UNKNOWN) {
-      // The set's first series: every label in order; after it, the set's labels all have their symbols.
-      const n = mergeLabels(record);
-      for (let l: u32 = 0; l < n; l++) use(load<u32>(LABELS + (<usize>l << 2)));
-      if (!makeSetBytes(load<u32>(record))) return -1;
-    }
-    putIns(record);
-    let labelsSize = load<u32>(cache) + varintSize(use(putFirstName)) + varintSize(use(putFirstValue));
-    if (putSecondName != NO_LABEL) labelsSize += varintSize(use(putSecondName)) + varintSize(use(putSecondValue));
-    const help = use(load<u32>(record, 20));
-    const unit = use(load<u32>(record, 24));
-    const type = load<u32>(record, 16);
-    let size: u32 = 1 + varintSize(labelsSize) + labelsSize;
-    const rowsStart = load<u32>(record, 28);
-    const rowsEnd = rowsStart + load<u32>(record, 32);
-    for (let r = rowsStart; r < rowsEnd; r++) {
-      const row = start(ROWS) + <usize>r * ROW_BYTES;
-      const inner = sampleSize(load<f64>(row), <u64>load<i64>(row, 8), <u64>load<i64>(row, 16), load<u32>(row, 24) != 0);
-      size += 1 + varintSize(inner) + inner;
-    }
-    const histogramLength = load<u32>(record, 40);
-    size += histogramLength;
-    const metadata = metadataSize(type, help, unit);
-    size += 1 + varintSize(metadata) + metadata;
-    const created = withCreated ? createdOf(record) : 0;
-    if (created != 0) size += 1 + varintSize(<u64>created);
-    // The series' tag and length, then its bytes and the slack.
-    if (<u64>(at - output) + 6 + size + 16 > <u64>(room - output)) {
-      const used = at - output;
-      if (!ensure(OUTPUT, <u64>used + 6 + size + 16)) return -1;
-      output = start(OUTPUT);
-      room = output + capacity(OUTPUT);
-      at = output + used;
-    }
-    store<u8>(at++, 0x2a);
-    at = writeVarint(at, size);
-    store<u8>(at++, 0x0a);
-    at = writeVarint(at, labelsSize);
-    at = writeLabels(at, record);
-    for (let r = rowsStart; r < rowsEnd; r++) {
-      const row = start(ROWS) + <usize>r * ROW_BYTES;
-      at = writeSample(at, load<f64>(row), <u64>load<i64>(row, 8), <u64>load<i64>(row, 16), load<u32>(row, 24) != 0);
-    }
-    if (histogramLength > 0) {
-      memory.copy(at, histograms + load<u32>(record, 36), histogramLength);
-      at += histogramLength;
-    }
-    at = writeMetadata(at, type, help, unit, <u64>created);
+  let at = start(OUTPUT) + seriesOffset;
+  for (let r: u32 = 0; r < recordCount; r++) {
+    const record = seriesRecord(r);
+    const isGroup = load<u32>(record, 8) != NO_LABEL;
+    // A group without series (none is made) writes nothing.
+    if (isGroup && load<u32>(record, 32) == 0) continue;
+    if (!numberSet(record)) return -1;
+    at = isGroup ? writeGroup(at, record, withCreated) : writeSeries(at, record, withCreated);
+    if (at == 0) return -1;
   }
+  const output = start(OUTPUT);
   const length = <u64>(at - output - seriesOffset) + symbolBytes;
   if (length > 0x7fffffff) return -1;
   outputOffset = <u32>(seriesOffset - symbolBytes);

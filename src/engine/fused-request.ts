@@ -35,7 +35,7 @@ export interface FusedRules {
 export const fastPathCounts = { accepted: 0, declined: 0 };
 
 export interface FusedModuleExports extends FusedStringExports {
-  fusedBeginRequest(bytes: number, nameLabel: number, maxSetPairs: number): number;
+  fusedBeginRequest(bytes: number, nameLabel: number, leLabel: number, quantileLabel: number, maxSetPairs: number): number;
   fusedNamesPointer(): number;
   fusedContextPointer(): number;
   fusedSetMetric(contextCount: number, type: number, help: number, unit: number): number;
@@ -44,6 +44,7 @@ export interface FusedModuleExports extends FusedStringExports {
   fusedEarliest(): number;
   fusedLatest(): number;
   fusedLabelledSample(pairCount: number, name: number, timestamp: number, value: number): number;
+  fusedSeriesMayMerge(): number;
   fusedSeriesCount(): number;
   fusedSampleCount(): number;
   fusedHistogramCount(): number;
@@ -104,7 +105,8 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     this.checkedContext = NOT_CHECKED;
     this.putInIds = PUT_IN_NAMES.map((name) => this.strings.labelName(name));
     // Addresses are unsigned: a 1M-point request takes the module past 2 GiB.
-    const at = this.wasm.fusedBeginRequest(bytes.length, this.putInIds[0], Math.max(0, this.maxSetPairs)) >>> 0;
+    const [nameLabel, leLabel, quantileLabel] = this.putInIds;
+    const at = this.wasm.fusedBeginRequest(bytes.length, nameLabel, leLabel, quantileLabel, Math.max(0, this.maxSetPairs)) >>> 0;
     if (at === 0) throw new FastPathDeclinedError('out of memory');
     new Uint8Array(this.wasm.memory.buffer, at, bytes.length).set(bytes);
     this.inputAt = at;
@@ -199,6 +201,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
    */
   finish(): void {
     if (this.wasm.fusedSeriesCount() >= this.limits.maxSeries) throw new FastPathDeclinedError('maxSeries');
+    if (this.wasm.fusedSeriesMayMerge() !== 0) throw new FastPathDeclinedError('a label set with le or quantile beside histogram buckets or quantiles');
     this.strings.flush();
     const symbols = this.wasm.fusedWriteRequest(this.strings.count, this.withCreated ? 1 : 0);
     if (symbols < 0) throw new FastPathDeclinedError('out of memory');

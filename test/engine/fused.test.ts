@@ -253,15 +253,132 @@ describe('fused path: points of several metrics with the same attribute bytes', 
     const plain = [[text('x', 'a')], [text('x', 'b'), text('y', 'c')]];
 
     it.each([
-      ['le in a histogram after the same attributes in a gauge', [gauge(withLe), histogram(withLe.slice(0, 1))], 'declined'],
-      ['le in a histogram after the same two attributes in a gauge', [gauge(withLe), histogram(withLe.slice(1))], 'declined'],
-      ['quantile in a summary after the same attributes in a gauge', [gauge(withQuantile), summary(withQuantile.slice(1))], 'declined'],
-      ['le in a gauge after a histogram with plain attributes', [histogram(plain), gauge(withLe)], 'accepted'],
-      ['le and quantile in gauges, plain attributes in a histogram and a summary', [gauge(withLe), { ...gauge(withQuantile), name: 'g2' }, histogram(plain), summary(plain)], 'accepted'],
-    ] as const)('%s: %s, and the general path\'s bytes', (_what, metrics, expected) => {
+      ['le in a histogram after the same attributes in a gauge', 'declined', [gauge(withLe), histogram(withLe.slice(0, 1))]],
+      ['le in a histogram after the same two attributes in a gauge', 'declined', [gauge(withLe), histogram(withLe.slice(1))]],
+      ['quantile in a summary after the same attributes in a gauge', 'declined', [gauge(withQuantile), summary(withQuantile.slice(1))]],
+      // A set with its own le or quantile beside bucket or quantile groups: the general path may merge their series.
+      ['le in a gauge after a histogram with plain attributes', 'declined', [histogram(plain), gauge(withLe)]],
+      ['le and quantile in gauges, plain attributes in a histogram and a summary', 'declined', [gauge(withLe), { ...gauge(withQuantile), name: 'g2' }, histogram(plain), summary(plain)]],
+      ['le and quantile in gauges only', 'accepted', [gauge(withLe), { ...gauge(withQuantile), name: 'g2' }]],
+    ] as const)('%s: %s, with the general path\'s bytes', (_what, expected, metrics) => {
       const counts = delta(() => expectSameOutcome({}, request([...metrics])));
       expect(counts[expected]).toBe(1);
     });
+  });
+});
+
+describe('fused path: a histogram point\'s buckets and a summary point\'s quantiles as one group', () => {
+  const time = '1700000000000000000';
+  const attributes = (pairs: Record<string, string>) => Object.entries(pairs).map(([key, stringValue]) => ({ key, value: { stringValue } }));
+  const histogramPoint = (labels: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+    attributes: attributes(labels), timeUnixNano: time, explicitBounds: [0.1, 1, 10], bucketCounts: ['1', '0', '2', '4'], count: '7', sum: 12.5, ...extra,
+  });
+  const summaryPoint = (labels: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+    attributes: attributes(labels), timeUnixNano: time, count: '3', sum: 4, quantileValues: [{ quantile: 0.5, value: 1 }, { quantile: 0.99, value: 0 }], ...extra,
+  });
+  const request = (metrics: unknown[], resource: Record<string, string> = { 'service.name': 'api' }) =>
+    encodeOtlp({ resourceMetrics: [{ resource: { attributes: attributes(resource) }, scopeMetrics: [{ metrics }] }] });
+  const histogram = (name: string, dataPoints: unknown[]) => ({ name, unit: 's', description: 'd', histogram: { aggregationTemporality: 2, dataPoints } });
+  const summary = (name: string, dataPoints: unknown[]) => ({ name, summary: { dataPoints } });
+  const gauge = (name: string, dataPoints: unknown[]) => ({ name, gauge: { dataPoints } });
+
+  function expectAccepted(bytes: Uint8Array, options: BuilderOptions = {}): void {
+    expect(delta(() => expectSameOutcome(options, bytes)).accepted).toBe(1);
+  }
+
+  function expectDeclined(bytes: Uint8Array, options: BuilderOptions = {}): void {
+    expect(delta(() => expectSameOutcome(options, bytes)).declined).toBe(1);
+  }
+
+  it('writes groups among label names ranked around `__name__` and `le`, or none', () => {
+    expectAccepted(request([
+      histogram('h', [histogramPoint({ A: '1', a: '2', m: '3', z: '4' }), histogramPoint({ Z: '1' }), histogramPoint({ zz: '1' }), histogramPoint({})]),
+      summary('s', [summaryPoint({ A: '1', p: '2', r: '3' }), summaryPoint({})]),
+    ]));
+  });
+
+  it('declines a second point of one histogram or summary series, and the general path merges them', () => {
+    expectDeclined(request([histogram('h', [histogramPoint({ a: '1' }), histogramPoint({ a: '1' }, { timeUnixNano: '1700000001000000000' })])]));
+    expectDeclined(request([summary('s', [summaryPoint({ a: '1' }), summaryPoint({ a: '1' }, { timeUnixNano: '1700000001000000000' })])]));
+  });
+
+  it('takes metrics sharing a label set: two histograms, a summary beside a histogram, a gauge beside both', () => {
+    const labels = { a: '1', b: '2' };
+    expectAccepted(request([
+      histogram('h1', [histogramPoint(labels)]),
+      histogram('h2', [histogramPoint(labels, { explicitBounds: [1, 2], bucketCounts: ['1', '2', '3'], count: '6' })]),
+      summary('s', [summaryPoint(labels)]),
+      gauge('g', [{ attributes: attributes(labels), timeUnixNano: time, asDouble: 2 }]),
+      gauge('h1', [{ attributes: attributes(labels), timeUnixNano: time, asDouble: 3 }]),
+    ]));
+  });
+
+  it('declines a series with the set and name of another metric\'s group (gauge h_seconds_bucket beside histogram h); same bytes', () => {
+    const labels = { a: '1' };
+    // Histogram h's unit `s` names its series h_seconds_*.
+    expectDeclined(request([histogram('h', [histogramPoint(labels)]), gauge('h_seconds_bucket', [{ attributes: attributes(labels), timeUnixNano: time, asDouble: 1 }])]));
+    expectDeclined(request([summary('s', [summaryPoint(labels)]), gauge('s', [{ attributes: attributes(labels), timeUnixNano: time, asDouble: 1 }])]));
+  });
+
+  it('declines a label set with its own `le` or `quantile` beside groups: the general path merges series of equal labels', () => {
+    // Gauge h_seconds_bucket{a="1",le="1"} and histogram h's bucket {a="1",le="1"}: one series there, two keys here.
+    expectDeclined(request([histogram('h', [histogramPoint({ a: '1' })]), gauge('h_seconds_bucket', [{ attributes: attributes({ a: '1', le: '1' }), timeUnixNano: time, asDouble: 1 }])]));
+    expectDeclined(request([gauge('s', [{ attributes: attributes({ a: '1', quantile: '0.5' }), timeUnixNano: time, asDouble: 1 }]), summary('s', [summaryPoint({ a: '1' })])]));
+    // Without groups, such sets are taken.
+    expectAccepted(request([gauge('s', [{ attributes: attributes({ a: '1', quantile: '0.5' }), timeUnixNano: time, asDouble: 1 }])]));
+  });
+
+  it('takes bucket_counts shorter than the bounds (buckets past them left out), and no bounds at all', () => {
+    expectAccepted(request([
+      histogram('h', [
+        histogramPoint({ a: '1' }, { bucketCounts: ['1', '2'] }),
+        histogramPoint({ a: '2' }, { bucketCounts: [] }),
+        histogramPoint({ a: '3' }, { explicitBounds: [], bucketCounts: ['5'], count: '5' }),
+        histogramPoint({ a: '4' }, { explicitBounds: [0.5, 1, 2, 4, 8], bucketCounts: ['1', '1', '1', '1', '1', '1'], count: '6' }),
+      ]),
+      summary('s', [summaryPoint({ a: '1' }, { quantileValues: [] })]),
+    ]));
+  });
+
+  it('takes stale points (flags: no recorded value): every series of the group gets the stale marker', () => {
+    expectAccepted(request([
+      histogram('h', [histogramPoint({ a: '1' }, { flags: 1 }), histogramPoint({ a: '2' })]),
+      summary('s', [summaryPoint({ a: '1' }), summaryPoint({ a: '2' }, { flags: 1 })]),
+    ]));
+  });
+
+  it('gives every series of a group its point\'s start time, and with createdTimestampField its created timestamp', () => {
+    const start = { startTimeUnixNano: '1699999990000000000' };
+    const bytes = request([
+      histogram('h', [histogramPoint({ a: '1' }, start), histogramPoint({ a: '2' })]),
+      summary('s', [summaryPoint({ a: '1' }, start), summaryPoint({ a: '2' })]),
+    ]);
+    expectAccepted(bytes);
+    expectAccepted(bytes, { createdTimestampField: true });
+  });
+
+  it('reuses a layout\'s `le` and `quantile` texts only for the same values, across points, metrics and requests', () => {
+    const layouts = [[0.1, 1, 10], [0.1, 2, 10], [0.1, 1], [-0, 1, 10], [0, 1, 10, 100]];
+    const bytes = request([
+      histogram('h', layouts.map((explicitBounds, i) => histogramPoint({ i: String(i) }, { explicitBounds, bucketCounts: explicitBounds.map(() => '1').concat('1'), count: String(explicitBounds.length + 1) }))),
+      summary('s', [[0.5, 0.9], [0.5, 0.99], [0.25]].map((quantiles, i) => summaryPoint({ i: String(i) }, { quantileValues: quantiles.map((quantile) => ({ quantile, value: quantile })) }))),
+    ]);
+    const wasm = new V2WriteRequestBuilder({ engine: 'wasm' });
+    const js = new V2WriteRequestBuilder({ engine: 'js' });
+    for (let round = 0; round < 2; round++) {
+      const { accepted } = delta(() => expect(wasm.reset().add(bytes).encode()).toEqual(js.reset().add(bytes).encode()));
+      expect(accepted).toBe(1);
+    }
+  });
+
+  it('appends target_info samples beside groups, and declines target_info over a group of its set and name', () => {
+    // Points 10 minutes apart: target_info gets a sample every lookbackDelta / 2 between them.
+    const later = { timeUnixNano: '1700000600000000000' };
+    const resource = { 'service.name': 'api', host: 'h1' };
+    expectAccepted(request([histogram('h', [histogramPoint({ a: '1' }), histogramPoint({ a: '2' }, later)]), summary('s', [summaryPoint({ a: '1' }, later)])], resource));
+    // A summary named target_info labelled as target_info is: its quantiles' group has target_info's set and name.
+    expectDeclined(request([summary('target_info', [summaryPoint({ host: 'h1' })])], resource));
+    expectAccepted(request([summary('target_info', [summaryPoint({ host: 'h2' })])], resource));
   });
 });
 
