@@ -8,7 +8,9 @@ import { BUCKETS, QUANTILES, ensure, start } from './regions';
 import { BOUND_TEXTS, NO_FLOAT_LABEL, QUANTILE_TEXTS, labelOfFloatAt } from './float-labels';
 import { NO_SET, setWasAdded } from './label-sets';
 import { addAttribute, beginPoint, clearDeclined, declined, pointSet, setPutInName } from './point-labels';
-import { DUPLICATE, addToGroup, histogramRoom, histogramSeries, histogramWritten, makeGroup, sampleSeries } from './series';
+import {
+  DUPLICATE, ROW_BYTES, addGroupRows, groupRow, groupRows, histogramRoom, histogramSeries, histogramWritten, makeGroup, sampleSeries,
+} from './series';
 import { I64, LEN, VARINT, enter, lengthEnd, readFixed64, readVarint, resetMalformed, setCursor, setLimit, skipField, zigzag32 } from './wire';
 import * as wire from './wire';
 import {
@@ -78,14 +80,6 @@ function group(set: u32, name: u32, extraName: u32): u32 {
   const made = makeGroup(set, name, extraName, setWasAdded);
   if (made >= DUPLICATE) failed = true;
   return made;
-}
-
-/** The series of `extraValue` with its sample, in `group`. */
-function groupSample(group: u32, extraValue: u32, value: f64): void {
-  if (failed) return;
-  checkValue(value);
-  const stale = (flags & NO_RECORDED_VALUE) != 0;
-  if (!addToGroup(group, extraValue, value, timeMs, startMs, stale)) failed = true;
 }
 
 /** Walks the data message at [from, to): its data_points (field 1) through `kind`'s point reader. */
@@ -217,8 +211,15 @@ function histogramPoint(): void {
   }
   const bucketGroup = group(set, nameId(BUCKET_NAME), nameId(LE));
   const finite = min(boundN, countN);
+  // Held across labelOfFloatAt's calls into JS: those grow the string regions only, never ROWS.
+  const rows = groupRows(finite + 1);
+  if (failed || rows == 0) {
+    failed = true;
+    return;
+  }
+  const stale = (flags & NO_RECORDED_VALUE) != 0;
   let cumulative: f64 = 0;
-  for (let i: u32 = 0; i < boundN && !failed; i++) {
+  for (let i: u32 = 0; i < boundN; i++) {
     // Every bound's text, as the general path formats them all (its `le` ids), used or not.
     const text = labelOfFloatAt(BOUND_TEXTS, i, load<f64>(bounds + (<usize>i << 3)));
     if (text == NO_FLOAT_LABEL) {
@@ -226,10 +227,12 @@ function histogramPoint(): void {
       return;
     }
     if (i >= finite) continue;
+    // Cumulative counts of u64s are never NaN: no checkValue.
     cumulative += <f64>load<u64>(counts + (<usize>i << 3));
-    groupSample(bucketGroup, text, cumulative);
+    groupRow(rows + <usize>i * ROW_BYTES, text, cumulative, timeMs, startMs, stale);
   }
-  groupSample(bucketGroup, nameId(INFINITY_TEXT), count);
+  groupRow(rows + <usize>finite * ROW_BYTES, nameId(INFINITY_TEXT), count, timeMs, startMs, stale);
+  addGroupRows(bucketGroup, finite + 1);
 }
 
 /** SummaryDataPoint: attributes 7, start 2, time 3, count 4, sum 5, quantile_values 6, flags 8. */
@@ -273,7 +276,13 @@ function summaryPoint(): void {
   sample(set, nameId(COUNT_NAME), count);
   if (quantiles == 0) return;
   const quantileGroup = group(set, nameId(NAME), nameId(QUANTILE));
-  for (let q: u32 = 0; q < quantiles && !failed; q++) {
+  const rows = groupRows(quantiles);
+  if (failed || rows == 0) {
+    failed = true;
+    return;
+  }
+  const stale = (flags & NO_RECORDED_VALUE) != 0;
+  for (let q: u32 = 0; q < quantiles; q++) {
     const entry = start(QUANTILES) + (<usize>q << 4);
     // Distinct `quantile` texts, as for `le` above: strictly increasing quantiles, else declined.
     if (q > 0 && !(load<f64>(entry) > load<f64>(entry - 16))) {
@@ -285,8 +294,11 @@ function summaryPoint(): void {
       failed = true;
       return;
     }
-    groupSample(quantileGroup, text, load<f64>(entry, 8));
+    const value = load<f64>(entry, 8);
+    checkValue(value);
+    groupRow(rows + <usize>q * ROW_BYTES, text, value, timeMs, startMs, stale);
   }
+  if (!failed) addGroupRows(quantileGroup, quantiles);
 }
 
 /** A Buckets message's range (the last one of its field wins, as in the decoder). */

@@ -204,16 +204,34 @@ export function addSample(record: u32, value: f64, timestamp: i64, startTimestam
 }
 
 /**
- * Adds the series of extra value `extraValue` with its one sample to `group` (its rows must be the last
- * ones); false when memory cannot grow. A group's samples share the timestamps and staleness of their
- * point (the writer reads them from its first row).
+ * Room for `count` more series of one group, one row each: the first new row, filled by groupRow, then
+ * added to the group by addGroupRows; 0 when memory cannot grow. One reservation per point, not per
+ * bucket (a classic histogram point has ~15).
  */
-export function addToGroup(group: u32, extraValue: u32, value: f64, timestamp: i64, startTimestamp: i64, stale: bool): bool {
-  const row = addRow(group, value, timestamp, startTimestamp, stale);
-  if (row == 0) return false;
+export function groupRows(count: u32): usize {
+  if (!ensure(ROWS, <u64>(rowCount + count) * ROW_BYTES)) return 0;
+  return rowAt(rowCount);
+}
+
+/**
+ * Writes the series of extra value `extraValue` with its one sample at `row`. A group's samples share
+ * the timestamps and staleness of their point (the writer reads them from its first row).
+ */
+// @ts-ignore: decorator
+@inline export function groupRow(row: usize, extraValue: u32, value: f64, timestamp: i64, startTimestamp: i64, stale: bool): void {
+  store<f64>(row, value);
+  store<i64>(row, timestamp, 8);
+  store<i64>(row, startTimestamp, 16);
+  store<u32>(row, stale ? 1 : 0, 24);
   store<u32>(row, extraValue, 28);
-  seriesCount++;
-  return true;
+}
+
+/** Adds the `count` rows groupRows reserved and groupRow wrote to `group` (its rows must be the last ones). */
+export function addGroupRows(group: u32, count: u32): void {
+  rowCount += count;
+  seriesCount += count;
+  const at = seriesRecord(group);
+  store<u32>(at, load<u32>(at, 32) + count, 32);
 }
 
 /** The series `set` + `name` with one sample: made, or DUPLICATE / NO_SERIES (see makeRecord). */
