@@ -1,17 +1,24 @@
 // Byte and word hashing for the fused path's tables (attributes, label sets, series), and the slot
 // insert of the tables whose u64 slots hold (entry + 1) | hash << 32 (label sets, series).
 
-/** A 32-bit hash of `length` bytes at `at`, 8 at a time (attributes are ~20-40 bytes). */
+/**
+ * A 32-bit hash of `length` bytes at `at`, 8 at a time (attributes are ~20-40 bytes). The last 8 bytes
+ * are one load that may overlap the word before: a byte loop over a tail whose length varies from
+ * attribute to attribute mispredicts its exit.
+ */
 export function hashBytes(at: usize, length: u32): u32 {
   let hash: u64 = 0x9e3779b97f4a7c15 ^ <u64>length;
-  let i: u32 = 0;
-  for (; i + 8 <= length; i += 8) {
-    hash = (hash ^ load<u64>(at + i)) * 0xff51afd7ed558ccd;
-    hash ^= hash >> 32;
+  let last: u64 = 0;
+  if (length < 8) {
+    for (let i: u32 = 0; i < length; i++) last |= <u64>load<u8>(at + i) << (<u64>i << 3);
+  } else {
+    for (let i: u32 = 0; i + 8 < length; i += 8) {
+      hash = (hash ^ load<u64>(at + i)) * 0xff51afd7ed558ccd;
+      hash ^= hash >> 32;
+    }
+    last = load<u64>(at + length - 8);
   }
-  let tail: u64 = 0;
-  for (let shift: u64 = 0; i < length; i++, shift += 8) tail |= <u64>load<u8>(at + i) << shift;
-  hash = (hash ^ tail) * 0xc4ceb9fe1a85ec53;
+  hash = (hash ^ last) * 0xc4ceb9fe1a85ec53;
   return <u32>(hash ^ (hash >> 29));
 }
 
@@ -34,10 +41,13 @@ export function hashBytes(at: usize, length: u32): u32 {
 }
 
 export function sameBytes(a: usize, b: usize, length: u32): bool {
-  let i: u32 = 0;
-  for (; i + 8 <= length; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
-  for (; i < length; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
-  return true;
+  if (length < 8) {
+    for (let i: u32 = 0; i < length; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+    return true;
+  }
+  // The last 8 bytes as one load, as in hashBytes.
+  for (let i: u32 = 0; i + 8 < length; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
+  return load<u64>(a + length - 8) == load<u64>(b + length - 8);
 }
 
 /**
