@@ -89,6 +89,21 @@ export function labelOfFloatAt(cache: usize, position: u32, value: f64): u32 {
   return id;
 }
 
+/** Whether the `count` f64 values at `values` are the first `count` of `cache`, bit for bit: then their texts are cachedText's. */
+export function isKnownLayout(cache: usize, values: usize, count: u32): bool {
+  if (count > load<u32>(cache)) return false;
+  for (let i: u32 = 0; i < count; i++) {
+    if (load<u64>(cache + 16 + (<usize>i << 4)) != load<u64>(values + (<usize>i << 3))) return false;
+  }
+  return true;
+}
+
+/** The text id at `position` of the layout `cache` knows (isKnownLayout). */
+// @ts-ignore: decorator
+@inline export function cachedText(cache: usize, position: u32): u32 {
+  return load<u32>(cache + 16 + (<usize>position << 4), 8);
+}
+
 function insert(index: u32, hash: u32): void {
   const mask = slotCount - 1;
   const slots = start(FLOAT_SLOTS);

@@ -5,7 +5,7 @@
 // point of a series, odd encodings, limits) declines the whole request.
 
 import { BUCKETS, QUANTILES, ensure, start } from './regions';
-import { BOUND_TEXTS, NO_FLOAT_LABEL, QUANTILE_TEXTS, labelOfFloatAt } from './float-labels';
+import { BOUND_TEXTS, NO_FLOAT_LABEL, QUANTILE_TEXTS, cachedText, isKnownLayout, labelOfFloatAt } from './float-labels';
 import { NO_SET, setWasAdded } from './label-sets';
 import { addAttribute, beginPoint, clearDeclined, declined, pointSet, setPutInName } from './point-labels';
 import {
@@ -200,14 +200,19 @@ function histogramPoint(): void {
   if (set == NO_SET) return;
   if (hasSum) sample(set, nameId(SUM_NAME), sum);
   sample(set, nameId(COUNT_NAME), count);
-  // A group's series are distinct only if its `le` texts are: bounds strictly increasing and the last
-  // below +Inf; others go to the general path.
-  for (let i: u32 = 0; i < boundN; i++) {
-    const bound = load<f64>(bounds + (<usize>i << 3));
-    if (!(bound < Infinity) || (i > 0 && !(bound > load<f64>(bounds + (<usize>(i - 1) << 3))))) {
-      failed = true;
-      return;
+  // Most points of a metric have the bounds of the point before: their texts known, checked already.
+  const known = boundN == checkedBoundCount && isKnownLayout(BOUND_TEXTS, bounds, boundN);
+  if (!known) {
+    // A group's series are distinct only if its `le` texts are: bounds strictly increasing and the
+    // last below +Inf; others go to the general path.
+    for (let i: u32 = 0; i < boundN; i++) {
+      const bound = load<f64>(bounds + (<usize>i << 3));
+      if (!(bound < Infinity) || (i > 0 && !(bound > load<f64>(bounds + (<usize>(i - 1) << 3))))) {
+        failed = true;
+        return;
+      }
     }
+    checkedBoundCount = 0;
   }
   const bucketGroup = group(set, nameId(BUCKET_NAME), nameId(LE));
   const finite = min(boundN, countN);
@@ -221,7 +226,7 @@ function histogramPoint(): void {
   let cumulative: f64 = 0;
   for (let i: u32 = 0; i < boundN; i++) {
     // Every bound's text, as the general path formats them all (its `le` ids), used or not.
-    const text = labelOfFloatAt(BOUND_TEXTS, i, load<f64>(bounds + (<usize>i << 3)));
+    const text = known ? cachedText(BOUND_TEXTS, i) : labelOfFloatAt(BOUND_TEXTS, i, load<f64>(bounds + (<usize>i << 3)));
     if (text == NO_FLOAT_LABEL) {
       failed = true;
       return;
@@ -231,9 +236,16 @@ function histogramPoint(): void {
     cumulative += <f64>load<u64>(counts + (<usize>i << 3));
     groupRow(rows + <usize>i * ROW_BYTES, text, cumulative, timeMs, startMs, stale);
   }
+  checkedBoundCount = boundN;
   groupRow(rows + <usize>finite * ROW_BYTES, nameId(INFINITY_TEXT), count, timeMs, startMs, stale);
   addGroupRows(bucketGroup, finite + 1);
 }
+
+/**
+ * How many bounds the last histogram point had, when they were checked and labelled whole: the first
+ * that many positions of BOUND_TEXTS are its layout (a shorter layout since would have rewritten only some).
+ */
+let checkedBoundCount: u32 = 0;
 
 /** SummaryDataPoint: attributes 7, start 2, time 3, count 4, sum 5, quantile_values 6, flags 8. */
 function summaryPoint(): void {

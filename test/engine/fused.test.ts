@@ -371,6 +371,22 @@ describe('fused path: a histogram point\'s buckets and a summary point\'s quanti
     }
   });
 
+  it('checks bounds again unless they are the last point\'s, whole: a shorter layout rewrites only part of the texts', () => {
+    // [5, 6] rewrites the first two of [1, 2, 3]'s cached texts: [5, 6, 3] then matches them position by
+    // position but is not increasing (its `le` series would not be distinct).
+    const point = (i: number, explicitBounds: number[]) =>
+      histogramPoint({ i: String(i) }, { explicitBounds, bucketCounts: explicitBounds.map(() => '1').concat('1'), count: String(explicitBounds.length + 1) });
+    expectDeclined(request([histogram('h', [point(0, [1, 2, 3]), point(1, [5, 6]), point(2, [5, 6, 3])])]));
+    expectAccepted(request([histogram('h', [point(0, [1, 2, 3]), point(1, [5, 6]), point(2, [5, 6]), point(3, [1, 2, 3])])]));
+    // The same across requests on one builder.
+    const wasm = new V2WriteRequestBuilder({ engine: 'wasm' });
+    const js = new V2WriteRequestBuilder({ engine: 'js' });
+    const first = request([histogram('h', [point(0, [1, 2, 3]), point(1, [5, 6])])]);
+    const second = request([histogram('h', [point(2, [5, 6, 3])])]);
+    expect(delta(() => expect(wasm.reset().add(first).encode()).toEqual(js.reset().add(first).encode())).accepted).toBe(1);
+    expect(delta(() => expect(wasm.reset().add(second).encode()).toEqual(js.reset().add(second).encode())).declined).toBe(1);
+  });
+
   it('appends target_info samples beside groups, and declines target_info over a group of its set and name', () => {
     // Points 10 minutes apart: target_info gets a sample every lookbackDelta / 2 between them.
     const later = { timeUnixNano: '1700000600000000000' };
