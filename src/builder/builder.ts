@@ -36,10 +36,9 @@ export interface BuilderOptions extends TranslationOptions {
   limits?: Partial<Limits>;
   /**
    * Whether the wasm engine may take a request through its fast path (default true): the first
-   * protobuf add() after a reset is translated and, by encode() or encodeSnappy(), written in WASM.
-   * Anything else after it (encodeRequests, build, RW1, a second add) first translates the request
-   * again the general way, so turn it off where requests are always split into shards or pieces
-   * (the bridge and RemoteWriteSender do).
+   * protobuf add() after a reset is translated and, by encode(), encodeSnappy() or encodeRequests()
+   * (RW2), written in WASM. Anything else after it (build, RW1, a second add) first translates the
+   * request again the general way, so turn it off where that is the rule (requests always sent as RW1).
    */
   fastPath?: boolean;
 }
