@@ -418,7 +418,7 @@ export class V2WriteRequestBuilder {
     this.fusedEncoded = false;
     try {
       const series = fused.series();
-      return splitIntoRequests(series, () => new SeriesHasher(series, ...series.putInNames), options);
+      return splitIntoRequests(series, () => series.keysByRecord(new SeriesHasher(series, ...series.putInNames)), options);
     } catch (error) {
       if (error instanceof FastPathDeclinedError) return undefined;
       throw error;
@@ -496,7 +496,7 @@ interface SplitSeries {
 type SeriesCounts = Pick<EncodedRequest, 'series' | 'samples' | 'histograms' | 'exemplars'>;
 
 /** encodeRequests' shards and pieces (see there), whichever path wrote the series; `hasher` is made for more than one shard. */
-function splitIntoRequests(source: SplitSeries, hasher: () => SeriesHasher, options: SplitOptions): EncodedRequest[] {
+function splitIntoRequests(source: SplitSeries, hasher: () => Pick<SeriesHasher, 'hash'>, options: SplitOptions): EncodedRequest[] {
   const shards = Math.max(1, Math.floor(options.shards ?? 1));
   const maxSeries = Math.max(1, options.maxSeriesPerRequest ?? Number.POSITIVE_INFINITY);
   const maxBytes = options.maxBatchBytes ?? Number.POSITIVE_INFINITY;

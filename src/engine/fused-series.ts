@@ -91,6 +91,25 @@ export class FusedSeries {
   }
 
   /**
+   * `hasher`'s shard keys, computed once per record: a group's series share theirs, as the key leaves
+   * `le` and `quantile` out (10k bench workload, 4 shards of 2000-series pieces: encodeRequests p10
+   * 20.2 -> 12.7-15.7 ms).
+   */
+  keysByRecord(hasher: { hash(s: number): number }): { hash(s: number): number } {
+    let lastRecord = -1;
+    let lastKey = 0;
+    return {
+      hash: (s) => {
+        if (this.record[s] !== lastRecord) {
+          lastRecord = this.record[s];
+          lastKey = hasher.hash(s);
+        }
+        return lastKey;
+      },
+    };
+  }
+
+  /**
    * The request of `series` (ascending): a view of module memory, valid until the module writes again.
    * A group's consecutive rows go as one entry.
    */
