@@ -7,21 +7,23 @@
 //   fusedLabelledSample(...)  a sample of labels given whole (target_info)
 //   fusedSeriesMayMerge       true: the request declines
 //   fusedWriteRequest         the request's bytes at fusedOutputPointer()
+//   fusedWritePiece           a request of some of its series (encodeRequests), read through
+//                             fusedRecordsPointer and fusedSetPairs*
 //
 // Any non-OK status declines the request: JS drops it and runs the general path.
 
 import { clearAttributeLabels } from './attribute-labels';
 import { clearFloatLabels } from './float-labels';
-import { NO_SET, putInNameInSet, resetLabelSets } from './label-sets';
+import { NO_SET, putInNameInSet, resetLabelSets, setPairCount, setPairs } from './label-sets';
 import { CONTEXT, MAX_CONTEXT, clearDeclined, setContextCount, setMaxSetPairs, setOfPairs } from './point-labels';
 import { DECLINE, NAMES, OK, earliest, latest, walkMetric, walkedPoints } from './points';
 import { INPUT, SCRATCH, ensure, start } from './regions';
 import {
-  DUPLICATE, NO_SERIES, addSample, existingRecord, groupCount, histogramCount, isGroup, lastTimestamp, makeSeries, recordCount, resetSeries, rowCount,
+  DUPLICATE, NO_SERIES, addSample, rowAt, existingRecord, groupCount, histogramCount, isGroup, lastTimestamp, makeSeries, recordCount, resetSeries, rowCount,
   seriesCount, seriesRecord, setMetadata,
 } from './series';
 import { fusedClearStrings } from './strings';
-import { setNameLabel, writeRequest } from './writer';
+import { resetWriter, writePiece, writeRequest } from './writer';
 
 export {
   fusedAddStrings, fusedClearStrings, fusedEnsureIds, fusedEnsureScratch, fusedEnsureStringBytes, fusedRanksPointer, fusedScratchPointer,
@@ -35,7 +37,7 @@ export { fusedOutputLength, fusedOutputPointer, fusedSymbolCount } from './write
 export function fusedBeginRequest(bytes: u32, nameLabel: u32, leLabel: u32, quantileLabel: u32, maxSetPairs: u32): usize {
   resetLabelSets(leLabel, quantileLabel);
   resetSeries();
-  setNameLabel(nameLabel);
+  resetWriter(nameLabel);
   setMaxSetPairs(maxSetPairs);
   if (!ensure(INPUT, <u64>bytes + 16)) return 0;
   return start(INPUT);
@@ -109,3 +111,16 @@ export function fusedWriteRequest(idCount: u32, withCreated: bool): i32 {
   return writeRequest(idCount, withCreated);
 }
 
+
+/** writePiece (writer.ts) of the `count` entries JS wrote at fusedScratchPointer(). */
+export function fusedWritePiece(count: u32, idCount: u32, withCreated: bool): i32 {
+  return writePiece(start(SCRATCH), count, idCount, withCreated);
+}
+
+/** The series records (series.ts), for JS to list and shard them. */
+export function fusedRecordsPointer(): usize { return seriesRecord(0); }
+export function fusedRecordCount(): u32 { return recordCount; }
+export function fusedRowsPointer(): usize { return rowAt(0); }
+/** Set `set`'s pairs: u64 name id | value id << 32, sorted by name. */
+export function fusedSetPairsPointer(set: u32): usize { return setPairs(set); }
+export function fusedSetPairCount(set: u32): u32 { return setPairCount(set); }

@@ -9,6 +9,10 @@
 // 1.12 s in one, a quarter less: each series' rows, set and symbols are read while still in cache.
 // A group's series (series.ts: a histogram point's buckets, a summary point's quantiles) are written
 // from bytes made once per group (makeGroupBytes).
+//
+// writePiece writes a request of some of the series instead (encodeRequests' shards and pieces, in
+// src/engine/fused-request.ts): the same writing, with its own symbols and set bytes, over a list of
+// records and row ranges (a 2000-series piece may end inside a histogram point's buckets).
 
 import { GROUP_BYTES, HISTOGRAMS, NUMBERED, OUTPUT, SET_BYTES, SYMBOL_OF, STRING_BYTES, capacity, ensure, start } from './regions';
 import { setPairCount, setPairs, setWriterCache } from './label-sets';
@@ -26,7 +30,11 @@ let outputOffset: u32 = 0;
 let outputLength: u32 = 0;
 let nameLabel: u32 = 0;
 
-export function setNameLabel(id: u32): void { nameLabel = id; }
+/** Starts a request whose `__name__` label is string `id`: no set has its bytes made yet. */
+export function resetWriter(id: u32): void {
+  nameLabel = id;
+  setBytesLength = 0;
+}
 export function fusedSymbolCount(): u32 { return numberedCount + 1; }
 export function fusedOutputPointer(): usize { return start(OUTPUT) + outputOffset; }
 export function fusedOutputLength(): u32 { return outputLength; }
@@ -144,17 +152,19 @@ function extraPointOf(set: u32, name: u32): u32 {
 
 /**
  * The set's labels_refs bytes (its pairs' symbols as varints), made on its first series, once its
- * labels are numbered: per set, (pairs + 1) u32 byte ends then the bytes, at SET_BYTES + the offset
- * kept in its writer cache (with their size, which is UNKNOWN until then). A histogram point's ~17
- * series share them. False when memory cannot grow.
+ * labels are numbered: per set, its id and the chunk's length (u32 each, for forgetSetBytes), (pairs +
+ * 1) u32 byte ends, then the bytes, at SET_BYTES + the offset kept in its writer cache (with their
+ * size, which is UNKNOWN until then). A histogram point's ~17 series share them. False when memory
+ * cannot grow.
  */
 function makeSetBytes(set: u32): bool {
   const pairs = setPairs(set);
   const count = setPairCount(set);
   const offset = setBytesLength;
   // Two symbol varints of at most 5 bytes per pair, 8 bytes for copyBytes to read past the end.
-  if (!ensure(SET_BYTES, <u64>offset + ((<u64>count + 1) << 2) + <u64>count * 10 + 8)) return false;
-  const ends = start(SET_BYTES) + offset;
+  if (!ensure(SET_BYTES, <u64>offset + 8 + ((<u64>count + 1) << 2) + <u64>count * 10 + 8)) return false;
+  const chunk = start(SET_BYTES) + offset;
+  const ends = chunk + 8;
   let at = ends + ((<usize>count + 1) << 2);
   const bytes = at;
   store<u32>(ends, 0);
@@ -165,10 +175,23 @@ function makeSetBytes(set: u32): bool {
     store<u32>(ends + ((<usize>p + 1) << 2), <u32>(at - bytes));
   }
   setBytesLength = <u32>(at - start(SET_BYTES)) + 8;
+  store<u32>(chunk, set);
+  store<u32>(chunk, setBytesLength - offset, 4);
   const cache = setWriterCache(set);
   store<u32>(cache, <u32>(at - bytes));
-  store<u32>(cache, offset, 4);
+  store<u32>(cache, offset + 8, 4);
   return true;
+}
+
+/**
+ * Forgets the set bytes made by the last write (they hold its symbols): only those sets' caches are
+ * reset, as only the strings it numbered are (a request of 10k points has ~10k sets, a piece of 2000
+ * series a few hundred).
+ */
+function forgetSetBytes(): void {
+  const region = start(SET_BYTES);
+  for (let at: u32 = 0; at < setBytesLength; at += load<u32>(region + at, 4)) store<u32>(setWriterCache(load<u32>(region + at)), UNKNOWN);
+  setBytesLength = 0;
 }
 
 /** Copies the set's labels_refs bytes of its pairs [from, to) to `at` (its bytes made); returns the end. */
@@ -182,15 +205,15 @@ function copySetBytes(at: usize, set: u32, from: u32, to: u32): usize {
 }
 
 /**
- * On a set's first series (a record's first), numbers all its labels in name order (the general
- * path's numbering) and makes the set's labels_refs bytes; after it, the set's labels all have
- * their symbols. False when memory cannot grow.
+ * On a set's first series (`record`'s, that of row `firstRow` in a group), numbers all its labels in
+ * name order (the general path's numbering) and makes the set's labels_refs bytes; after it, the set's
+ * labels all have their symbols. False when memory cannot grow.
  */
-function numberSet(record: usize): bool {
+function numberSet(record: usize, firstRow: u32): bool {
   const set = load<u32>(record);
   if (load<u32>(setWriterCache(set)) != UNKNOWN) return true;
   const extraName = load<u32>(record, 8);
-  const extraValue = extraName == NO_LABEL ? 0 : load<u32>(rowAt(load<u32>(record, 28)), 28);
+  const extraValue = extraName == NO_LABEL ? 0 : load<u32>(rowAt(firstRow), 28);
   const n = mergeLabels(set, load<u32>(record, 4), extraName, extraValue);
   for (let l: u32 = 0; l < n; l++) use(load<u32>(LABELS + (<usize>l << 2)));
   return makeSetBytes(set);
@@ -310,13 +333,15 @@ function copyGroupSetBytes(at: usize, set: u32, from: u32, to: u32): usize {
   return at + (b - a);
 }
 
-/** Writes the series of group `record` at `at`, as writeSeries would one by one. Returns the end, 0 when memory cannot grow. */
-function writeGroup(at: usize, record: usize, withCreated: bool): usize {
+/**
+ * Writes the series of group `record`'s `rows` rows from row `from` at `at`, as writeSeries would one
+ * by one. Returns the end, 0 when memory cannot grow.
+ */
+function writeGroup(at: usize, record: usize, from: u32, rows: u32, withCreated: bool): usize {
   const set = load<u32>(record);
   const name = load<u32>(record, 4);
   const extraName = load<u32>(record, 8);
-  const rows = load<u32>(record, 32);
-  const firstRow = rowAt(load<u32>(record, 28));
+  const firstRow = rowAt(from);
   // The first series numbers all the group shares, in a series' order: its put-in labels by name rank
   // (makeGroupBytes), help, unit. The later ones add only their extra value.
   use(nameLabel);
@@ -357,32 +382,35 @@ function writeGroup(at: usize, record: usize, withCreated: bool): usize {
   return at;
 }
 
-/**
- * Numbers the strings and writes the request at fusedOutputPointer(); returns the symbol count ("" included),
- * or -1 when memory cannot grow. `idCount`: string ids below it may be used.
- */
-export function writeRequest(idCount: u32, withCreated: bool): i32 {
-  if (!ensure(SYMBOL_OF, <u64>idCount << 2) || !ensure(NUMBERED, <u64>idCount << 2)) return -1;
+/** Where the series of the request being written start in OUTPUT, after room for its symbols. */
+let seriesOffset: usize = 0;
+
+/** Starts writing a request: the last one's symbols and set bytes forgotten. False when memory cannot grow. */
+function beginWrite(idCount: u32): bool {
+  if (!ensure(SYMBOL_OF, <u64>idCount << 2) || !ensure(NUMBERED, <u64>idCount << 2)) return false;
   // The last request's numbers go: only the ids it numbered were set.
   for (let i: u32 = 0; i < numberedCount; i++) store<u32>(start(SYMBOL_OF) + (<usize>load<u32>(start(NUMBERED) + (<usize>i << 2)) << 2), 0);
   numberedCount = 0;
   symbolBytes = 2;
-  setBytesLength = 0;
+  forgetSetBytes();
   // Room for the symbols: every string a symbol, each length varint as long as the longest can be.
   const stringBytes = fusedStringByteLength();
   const reserve = 2 + <u64>idCount * (1 + varintSize(stringBytes)) + stringBytes;
-  if (!ensure(OUTPUT, reserve + 16)) return -1;
-  const seriesOffset = <usize>reserve;
-  let at = start(OUTPUT) + seriesOffset;
-  for (let r: u32 = 0; r < recordCount; r++) {
-    const record = seriesRecord(r);
-    const isGroup = load<u32>(record, 8) != NO_LABEL;
-    // A group without series (none is made) writes nothing.
-    if (isGroup && load<u32>(record, 32) == 0) continue;
-    if (!numberSet(record)) return -1;
-    at = isGroup ? writeGroup(at, record, withCreated) : writeSeries(at, record, withCreated);
-    if (at == 0) return -1;
-  }
+  if (!ensure(OUTPUT, reserve + 16)) return false;
+  seriesOffset = <usize>reserve;
+  return true;
+}
+
+/** Writes record `record`'s series (a group's `rows` rows from row `from`) at `at`; the end, 0 when memory cannot grow. */
+// @ts-ignore: decorator
+@inline function writeRecord(at: usize, record: usize, from: u32, rows: u32, withCreated: bool): usize {
+  const isGroup = load<u32>(record, 8) != NO_LABEL;
+  if (!numberSet(record, from)) return 0;
+  return isGroup ? writeGroup(at, record, from, rows, withCreated) : writeSeries(at, record, withCreated);
+}
+
+/** Ends the request whose series end at `at`: its symbols before them. The symbol count, or -1 when too long. */
+function endWrite(at: usize): i32 {
   const output = start(OUTPUT);
   const length = <u64>(at - output - seriesOffset) + symbolBytes;
   if (length > 0x7fffffff) return -1;
@@ -403,4 +431,37 @@ export function writeRequest(idCount: u32, withCreated: bool): i32 {
     at += stringBytesLength;
   }
   return <i32>(numberedCount + 1);
+}
+
+/**
+ * Numbers the strings and writes the request at fusedOutputPointer(); returns the symbol count ("" included),
+ * or -1 when memory cannot grow. `idCount`: string ids below it may be used.
+ */
+export function writeRequest(idCount: u32, withCreated: bool): i32 {
+  if (!beginWrite(idCount)) return -1;
+  let at = start(OUTPUT) + seriesOffset;
+  for (let r: u32 = 0; r < recordCount; r++) {
+    const record = seriesRecord(r);
+    const rows = load<u32>(record, 32);
+    // A group without series (none is made) writes nothing.
+    if (rows == 0 && load<u32>(record, 8) != NO_LABEL) continue;
+    at = writeRecord(at, record, load<u32>(record, 28), rows, withCreated);
+    if (at == 0) return -1;
+  }
+  return endWrite(at);
+}
+
+/**
+ * writeRequest of the `count` entries at `entries`, each three u32: a record, and for a group the
+ * first of its rows to write (an index in all rows) and how many (else both ignored).
+ */
+export function writePiece(entries: usize, count: u32, idCount: u32, withCreated: bool): i32 {
+  if (!beginWrite(idCount)) return -1;
+  let at = start(OUTPUT) + seriesOffset;
+  for (let e: u32 = 0; e < count; e++) {
+    const entry = entries + <usize>e * 12;
+    at = writeRecord(at, seriesRecord(load<u32>(entry)), load<u32>(entry, 4), load<u32>(entry, 8), withCreated);
+    if (at == 0) return -1;
+  }
+  return endWrite(at);
 }

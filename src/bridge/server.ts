@@ -99,8 +99,7 @@ export class OtlpHttpBridge {
     this.forwarder = options.forwarder;
     this.wal = options.wal;
     this.logger = options.logger ?? silentLogger;
-    // Every export is split into shards and pieces (encodeRequests), which the fast path does not write.
-    this.builderOptions = { ...options.builder, fastPath: false };
+    this.builderOptions = { ...options.builder };
     this.maxBodyBytes = options.maxBodyBytes ?? 16 << 20;
     this.readTimeoutMs = options.readTimeoutMs ?? 30_000;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 5;

@@ -1,4 +1,5 @@
 import { type EngineKind, type SymbolEngine, createEngine } from '../engine/index.js';
+import { FastPathDeclinedError } from '../engine/errors.js';
 import { type FusedRequest, fastPathCounts } from '../engine/fused-request.js';
 import { LimitError, type Limits, resolveLimits, utf8ByteLength } from '../limits.js';
 import { decodeExportMetricsRequestJson, fromJsonObject } from '../otlp/decode-json.js';
@@ -35,10 +36,9 @@ export interface BuilderOptions extends TranslationOptions {
   limits?: Partial<Limits>;
   /**
    * Whether the wasm engine may take a request through its fast path (default true): the first
-   * protobuf add() after a reset is translated and, by encode() or encodeSnappy(), written in WASM.
-   * Anything else after it (encodeRequests, build, RW1, a second add) first translates the request
-   * again the general way, so turn it off where requests are always split into shards or pieces
-   * (the bridge and RemoteWriteSender do).
+   * protobuf add() after a reset is translated and, by encode(), encodeSnappy() or encodeRequests()
+   * (RW2), written in WASM. Anything else after it (build, RW1, a second add) first translates the
+   * request again the general way, so turn it off where that is the rule (requests always sent as RW1).
    */
   fastPath?: boolean;
 }
@@ -230,6 +230,7 @@ export class V2WriteRequestBuilder {
   private replayFused(): void {
     if (!this.holdsFused || this.fused === undefined) return;
     const bytes = this.fused.inputBytes();
+    fastPathCounts.replayed++;
     this.requests = 0;
     try {
       this.addProtobuf(bytes);
@@ -389,37 +390,39 @@ export class V2WriteRequestBuilder {
    * larger) more than `maxBatchBytes` uncompressed bytes.
    */
   encodeRequests(options: SplitOptions = {}): EncodedRequest[] {
+    const message = options.protobufMessage ?? 'v2';
+    if (message === 'v2' && this.holdsFused && this.fused !== undefined) {
+      const requests = this.encodeFusedRequests(this.fused, options);
+      if (requests !== undefined) return requests;
+    }
     this.replayFused();
     const rows = this.prepare();
     // Each chunk re-fills the engine: the symbolized request is stale from the first one, even if a
     // later chunk throws (maxSymbols).
     this.symbolized = false;
-    const shards = Math.max(1, Math.floor(options.shards ?? 1));
-    const maxSeries = Math.max(1, options.maxSeriesPerRequest ?? Number.POSITIVE_INFINITY);
-    const maxBytes = options.maxBatchBytes ?? Number.POSITIVE_INFINITY;
-    const message = options.protobufMessage ?? 'v2';
-    const compress = options.compress ?? true;
-    const byShard: number[][] = Array.from({ length: shards }, () => []);
-    const hasher = shards === 1 ? undefined : new SeriesHasher(this.series);
-    for (let s = 0; s < this.series.size; s++) byShard[hasher === undefined ? 0 : hasher.hash(s) % shards].push(s);
-    const requests: EncodedRequest[] = [];
-    const emit = (shard: number, series: number[]): void => {
-      const bytes = message === 'v1' ? this.encodeV1Series(rows, series) : this.encodeV2Series(rows, series);
-      if (bytes.length > maxBytes && series.length > 1) {
-        const half = Math.ceil(series.length / 2);
-        emit(shard, series.slice(0, half));
-        emit(shard, series.slice(half));
-        return;
-      }
-      // `bytes` is a view of the writer, reused by the next emit: compressing copies it anyway.
-      const body = compress ? snappyCompress(bytes) : bytes.slice();
-      requests.push({ shard, protobufMessage: message, body, ...countSeriesPoints(rows, series) });
+    const table = this.series;
+    const split = {
+      size: table.size,
+      write: (series: readonly number[]) => (message === 'v1' ? this.encodeV1Series(rows, series) : this.encodeV2Series(rows, series)),
+      counts: (series: readonly number[]) => countSeriesPoints(rows, series),
     };
-    byShard.forEach((series, shard) => {
-      const step = Number.isFinite(maxSeries) ? maxSeries : Math.max(1, series.length);
-      for (let start = 0; start < series.length; start += step) emit(shard, series.slice(start, start + step));
-    });
-    return requests;
+    return splitIntoRequests(split, () => new SeriesHasher(table), options);
+  }
+
+  /**
+   * encodeRequests of the held fused request, written in pieces by the module (the same bytes: see
+   * src/engine/fused-series.ts); undefined when the module cannot (out of memory), for the general path.
+   */
+  private encodeFusedRequests(fused: FusedRequest, options: SplitOptions): EncodedRequest[] | undefined {
+    // As the general path's encodeRequests leaves the engine: stats().symbols 0 until encode().
+    this.fusedEncoded = false;
+    try {
+      const series = fused.series();
+      return splitIntoRequests(series, () => series.keysByRecord(new SeriesHasher(series, ...series.putInNames)), options);
+    } catch (error) {
+      if (error instanceof FastPathDeclinedError) return undefined;
+      throw error;
+    }
   }
 
   /** Orders every series' samples once per batch of adds. */
@@ -482,8 +485,48 @@ function ownStringEntries(labels: Record<string, string> | undefined): Record<st
   return own;
 }
 
+/** What encodeRequests splits: series 0 .. size - 1, in the request's order. */
+interface SplitSeries {
+  readonly size: number;
+  /** The request of `series`: a view, valid until the next write. */
+  write(series: readonly number[]): Uint8Array;
+  counts(series: readonly number[]): SeriesCounts;
+}
+
+type SeriesCounts = Pick<EncodedRequest, 'series' | 'samples' | 'histograms' | 'exemplars'>;
+
+/** encodeRequests' shards and pieces (see there), whichever path wrote the series; `hasher` is made for more than one shard. */
+function splitIntoRequests(source: SplitSeries, hasher: () => Pick<SeriesHasher, 'hash'>, options: SplitOptions): EncodedRequest[] {
+  const shards = Math.max(1, Math.floor(options.shards ?? 1));
+  const maxSeries = Math.max(1, options.maxSeriesPerRequest ?? Number.POSITIVE_INFINITY);
+  const maxBytes = options.maxBatchBytes ?? Number.POSITIVE_INFINITY;
+  const message = options.protobufMessage ?? 'v2';
+  const compress = options.compress ?? true;
+  const byShard: number[][] = Array.from({ length: shards }, () => []);
+  const keys = shards === 1 ? undefined : hasher();
+  for (let s = 0; s < source.size; s++) byShard[keys === undefined ? 0 : keys.hash(s) % shards].push(s);
+  const requests: EncodedRequest[] = [];
+  const emit = (shard: number, series: number[]): void => {
+    const bytes = source.write(series);
+    if (bytes.length > maxBytes && series.length > 1) {
+      const half = Math.ceil(series.length / 2);
+      emit(shard, series.slice(0, half));
+      emit(shard, series.slice(half));
+      return;
+    }
+    // `bytes` is a view, overwritten by the next write: compressing copies it anyway.
+    const body = compress ? snappyCompress(bytes) : bytes.slice();
+    requests.push({ shard, protobufMessage: message, body, ...source.counts(series) });
+  };
+  byShard.forEach((series, shard) => {
+    const step = Number.isFinite(maxSeries) ? maxSeries : Math.max(1, series.length);
+    for (let start = 0; start < series.length; start += step) emit(shard, series.slice(start, start + step));
+  });
+  return requests;
+}
+
 /** What the listed series carry, as the `*-Written` headers count it (rows are ordered: no duplicates). */
-function countSeriesPoints(rows: SeriesRows, series: readonly number[]): { series: number; samples: number; histograms: number; exemplars: number } {
+function countSeriesPoints(rows: SeriesRows, series: readonly number[]): SeriesCounts {
   let samples = 0;
   let histograms = 0;
   let exemplars = 0;

@@ -1,6 +1,5 @@
 import { NO_LABEL } from '../translate/sink.js';
-import { METRIC_NAME_ID, isBucketLabel, pairHash } from './label-sets.js';
-import type { SeriesTable } from './series-table.js';
+import { LE_ID, METRIC_NAME_ID, QUANTILE_ID, pairHash } from './label-sets.js';
 
 /** Suffixes of the series a classic histogram or summary point makes besides its base name. */
 const FAMILY_SUFFIX = /_(?:bucket|sum|count)$/;
@@ -29,7 +28,13 @@ export class SeriesHasher {
   private readonly setSums: Int32Array;
   private readonly setDone: Uint8Array;
 
-  constructor(private readonly table: SeriesTable) {
+  /** `nameLabel`, `leLabel`, `quantileLabel`: the ids of label names `__name__`, `le` and `quantile`. */
+  constructor(
+    private readonly table: HashedSeries,
+    private readonly nameLabel = METRIC_NAME_ID,
+    private readonly leLabel = LE_ID,
+    private readonly quantileLabel = QUANTILE_ID,
+  ) {
     this.stringHashes = new Int32Array(table.strings.strings.length);
     this.familyHashes = new Int32Array(table.strings.strings.length);
     this.setSums = new Int32Array(table.sets.size);
@@ -40,15 +45,20 @@ export class SeriesHasher {
     const table = this.table;
     const set = table.setOf(s);
     // The series' own `__name__` replaces any the set has (the set's is left out of its sum).
-    let sum = (this.setSum(set) + pairHash(this.stringHash(METRIC_NAME_ID), this.familyHash(table.nameOf(s)))) | 0;
+    let sum = (this.setSum(set) + pairHash(this.stringHash(this.nameLabel), this.familyHash(table.nameOf(s)))) | 0;
     const extraName = table.extraNameOf(s);
-    if (extraName !== NO_LABEL && extraName !== METRIC_NAME_ID && !isBucketLabel(extraName)) {
-      const old = table.existingValue(set, extraName);
+    if (extraName !== NO_LABEL && this.isHashed(extraName)) {
+      const old = this.existingValue(set, extraName);
       if (old >= 0) sum = (sum - this.mix(extraName, old)) | 0;
       sum = (sum + this.mix(extraName, table.extraValueOf(s))) | 0;
     }
     // The sum of mixes is spread well; one more mix so that `% shards` sees every bit.
     return pairHash(sum, 0) >>> 0;
+  }
+
+  /** Whether label name `name` counts in a set's sum: all but `__name__`, `le` and `quantile`. */
+  private isHashed(name: number): boolean {
+    return name !== this.nameLabel && name !== this.leLabel && name !== this.quantileLabel;
   }
 
   private setSum(set: number): number {
@@ -57,11 +67,18 @@ export class SeriesHasher {
     let sum = 0;
     for (let at = sets.start[set], end = sets.start[set + 1]; at < end; at += 2) {
       const name = sets.pool[at];
-      if (name !== METRIC_NAME_ID && !isBucketLabel(name)) sum = (sum + this.mix(name, sets.pool[at + 1])) | 0;
+      if (this.isHashed(name)) sum = (sum + this.mix(name, sets.pool[at + 1])) | 0;
     }
     this.setSums[set] = sum;
     this.setDone[set] = 1;
     return sum;
+  }
+
+  /** The value id of label `name` in set `set`, or -1 when the set has no such label. */
+  private existingValue(set: number, name: number): number {
+    const sets = this.table.sets;
+    for (let at = sets.start[set], end = sets.start[set + 1]; at < end; at += 2) if (sets.pool[at] === name) return sets.pool[at + 1];
+    return -1;
   }
 
   private mix(name: number, value: number): number {
@@ -79,6 +96,21 @@ export class SeriesHasher {
     if (hash === 0) hash = this.familyHashes[id] = fnv1a(this.table.strings.strings[id].replace(FAMILY_SUFFIX, ''));
     return hash;
   }
+}
+
+/**
+ * A request's series as SeriesHasher reads them (the general path's SeriesTable, the fused path's
+ * src/engine/fused-series.ts): string texts by id; label sets, set `s` being (name id, value id) pairs
+ * sorted by name at pool[start[s], start[s + 1]); per series its set, `__name__` value, extra label
+ * name (NO_LABEL: none) and value.
+ */
+export interface HashedSeries {
+  readonly strings: { readonly strings: readonly string[] };
+  readonly sets: { readonly size: number; readonly pool: ArrayLike<number>; readonly start: ArrayLike<number> };
+  setOf(s: number): number;
+  nameOf(s: number): number;
+  extraNameOf(s: number): number;
+  extraValueOf(s: number): number;
 }
 
 function fnv1a(text: string): number {

@@ -21,6 +21,7 @@ import type { ContextLabels } from '../translate/point-label-sets.js';
 import type { TimeRange } from '../translate/time-range.js';
 import type { PointBytesWalker, WalkedMetric } from '../translate/walked-points.js';
 import { FastPathDeclinedError } from './errors.js';
+import { FusedSeries } from './fused-series.js';
 import { type FusedStringExports, FusedStrings } from './fused-strings.js';
 
 /** The translator's rules for what the module meets for the first time. */
@@ -31,8 +32,11 @@ export interface FusedRules {
   floatText(value: number): string;
 }
 
-/** Counts of fast-path attempts in this process (tests assert that the fast path ran). */
-export const fastPathCounts = { accepted: 0, declined: 0 };
+/**
+ * Counts of fast-path attempts in this process, and of held requests replayed through the general
+ * path (tests assert that the fast path ran, and kept the request).
+ */
+export const fastPathCounts = { accepted: 0, declined: 0, replayed: 0 };
 
 export interface FusedModuleExports extends FusedStringExports {
   fusedBeginRequest(bytes: number, nameLabel: number, leLabel: number, quantileLabel: number, maxSetPairs: number): number;
@@ -51,6 +55,12 @@ export interface FusedModuleExports extends FusedStringExports {
   fusedWriteRequest(idCount: number, withCreated: number): number;
   fusedOutputPointer(): number;
   fusedOutputLength(): number;
+  fusedWritePiece(count: number, idCount: number, withCreated: number): number;
+  fusedRecordsPointer(): number;
+  fusedRecordCount(): number;
+  fusedRowsPointer(): number;
+  fusedSetPairsPointer(set: number): number;
+  fusedSetPairCount(set: number): number;
 }
 
 /** Where the module's `fusedAttributeLabel` and `fusedFloatLabel` imports go (one per instance). */
@@ -86,6 +96,8 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   /** contextIds' last answer (none at a request's start: string ids are per request). */
   private checkedContext: { of: ContextLabels | undefined; version: number; kind: number; ids: number[] } = NOT_CHECKED;
   private symbols = 0;
+  /** Whether the module's output is a piece (FusedSeries.write), not the whole request finish() wrote. */
+  private pieceWritten = false;
 
   constructor(
     private readonly wasm: FusedModuleExports,
@@ -207,6 +219,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     if (symbols < 0) throw new FastPathDeclinedError('out of memory');
     if (symbols > this.limits.maxSymbols) throw new FastPathDeclinedError('maxSymbols');
     this.symbols = symbols;
+    this.pieceWritten = false;
   }
 
   get symbolCount(): number {
@@ -225,9 +238,20 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     return this.wasm.fusedHistogramCount();
   }
 
-  /** The request finish() wrote: a view of module memory, valid until the module's next fused request. */
+  /** The request finish() wrote (again, if a piece was written since): a view of module memory, valid until it writes again. */
   write(): Uint8Array {
+    if (this.pieceWritten) {
+      if (this.wasm.fusedWriteRequest(this.strings.count, this.withCreated ? 1 : 0) < 0) throw new FastPathDeclinedError('out of memory');
+      this.pieceWritten = false;
+    }
     return new Uint8Array(this.wasm.memory.buffer, (this.wasm.fusedOutputPointer() >>> 0), this.wasm.fusedOutputLength() >>> 0);
+  }
+
+  /** The request's series one by one, to be written in pieces (encodeRequests); the next write() writes the whole again. */
+  series(): FusedSeries {
+    this.pieceWritten = true;
+    const [name, le, quantile] = this.putInIds;
+    return new FusedSeries(this.wasm, this.strings.count, this.strings.texts, [name, le, quantile], this.seriesCount, this.withCreated);
   }
 
   // SeriesSink: what the translator makes itself on the fused path (target_info).

@@ -30,7 +30,8 @@ export interface FusedStringExports {
 
 export class FusedStrings {
   private readonly ids = new Map<string, number>();
-  private readonly texts: string[] = [];
+  /** Texts by id. */
+  readonly texts: string[] = [];
   /** Label name ids sorted by text; rankOf[id] is the index here (or -1: not a label name). */
   private readonly ordered: number[] = [];
   private isName = new Uint8Array(1024);

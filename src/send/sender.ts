@@ -44,7 +44,9 @@ export class RemoteWriteSender {
   private readonly maxSeriesPerRequest: number;
   private readonly maxBatchBytes: number;
   private readonly builderOptions: BuilderOptions | undefined;
+  /** Made on first use: one for RW2, one without the fast path for RW1 (see convert). */
   private builder: V2WriteRequestBuilder | undefined;
+  private v1Builder: V2WriteRequestBuilder | undefined;
   private closed = false;
   /** Made from the options here (not passed in): then close() closes its connections too. */
   private readonly ownsClient: boolean;
@@ -129,23 +131,26 @@ export class RemoteWriteSender {
     });
   }
 
-  private encode(builder: V2WriteRequestBuilder): RemoteWriteRequest[] {
+  private encode(builder: V2WriteRequestBuilder, protobufMessage = this.client.protobufMessage): RemoteWriteRequest[] {
     // After a fallback the client sends RW1: encode RW1 directly rather than converting every request.
     return builder.encodeRequests({
       shards: this.shards,
       maxSeriesPerRequest: this.maxSeriesPerRequest,
       maxBatchBytes: this.maxBatchBytes,
-      protobufMessage: this.client.protobufMessage,
+      protobufMessage,
     });
   }
 
   private convert(input: Uint8Array | string | object, format: OtlpInputFormat | undefined): RemoteWriteRequest[] {
-    // Requests are split into shards and pieces (encodeRequests), which the fast path does not write.
-    this.builder ??= new V2WriteRequestBuilder({ ...this.builderOptions, fastPath: false });
-    const builder = this.builder;
+    const message = this.client.protobufMessage;
+    // The fast path writes RW2 only: an RW1 request would be translated twice (builder.ts fastPath).
+    const builder =
+      message === 'v2'
+        ? (this.builder ??= new V2WriteRequestBuilder(this.builderOptions))
+        : (this.v1Builder ??= new V2WriteRequestBuilder({ ...this.builderOptions, fastPath: false }));
     try {
       builder.add(input, format);
-      return this.encode(builder);
+      return this.encode(builder, message);
     } finally {
       builder.reset();
     }

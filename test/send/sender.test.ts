@@ -4,10 +4,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { V2WriteRequestBuilder } from '../../src/builder/builder.js';
+import { fastPathCounts } from '../../src/engine/fused-request.js';
 import { QueueFullError, RemoteWriteConfigError, SenderClosedError } from '../../src/send/errors.js';
 import type { SendOutcome } from '../../src/send/outcome.js';
 import { RemoteWriteSender } from '../../src/send/sender.js';
 import { readWriteRequest } from '../../src/rw/read.js';
+import { encodeOtlp } from '../support/proto.js';
 import { type FaultServer, encodedRequest, fast, otlpGauges, silent, startFaultServer } from './fault-server.js';
 
 let server: FaultServer | undefined;
@@ -123,6 +125,24 @@ describe('fallback remembered by the sender', () => {
     expect(server.received.map((r) => r.message)).toEqual(['v2', 'v1', 'v1']);
     expect(server.accepted()).toHaveLength(6);
     expect(sender.client.protobufMessage).toBe('v1');
+  });
+
+  it('protobuf writes take the wasm fast path while RW2 is sent, and the general path once RW1 is', async () => {
+    server = await startFaultServer([{ status: 415 }]);
+    const sender = new RemoteWriteSender({ url: server.url, retry: fast, logger: silent, maxSeriesPerRequest: 2 });
+    const write = async (t0: number) => {
+      const before = { ...fastPathCounts };
+      await sender.write(encodeOtlp(otlpGauges(3, 1, t0)));
+      await sender.flush();
+      return { accepted: fastPathCounts.accepted - before.accepted, replayed: fastPathCounts.replayed - before.replayed };
+    };
+    // RW2 pieces written from the fast path (no second translation), then converted to RW1 after the 415.
+    expect(await write(Date.now() - 60_000)).toEqual({ accepted: 1, replayed: 0 });
+    // RW1 from the start: the fast path, which writes RW2 only, is not tried.
+    expect(await write(Date.now() - 50_000)).toEqual({ accepted: 0, replayed: 0 });
+    // The 415 answers the first piece; it and the second go as RW1.
+    expect(server.received.map((r) => r.message)).toEqual(['v2', 'v1', 'v1', 'v1', 'v1']);
+    expect(server.accepted()).toHaveLength(6);
   });
 });
 
