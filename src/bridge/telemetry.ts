@@ -39,7 +39,7 @@ export class BridgeTelemetry {
     const writer = new ExpositionWriter()
       .family('otlp2prw_bridge_http_requests_total', 'counter', 'HTTP requests by handler and status code.', requests)
       .family('otlp2prw_bridge_grpc_calls_total', 'counter', 'OTLP/gRPC MetricsService calls by method and status code.', calls)
-      .family('otlp2prw_bridge_received_data_points_total', 'counter', 'OTLP data points in decoded export requests.', this.receivedDataPoints)
+      .family('otlp2prw_bridge_received_data_points_total', 'counter', 'OTLP data points in export requests decoded and translated (requests refused as a whole not counted).', this.receivedDataPoints)
       .family('otlp2prw_bridge_rejected_data_points_total', 'counter', 'Data points not translated, by reason (reported as partial success).', byLabel('reason', this.rejectedDataPoints))
       .family('otlp2prw_bridge_refused_requests_total', 'counter', 'Export requests refused as a whole (4xx/5xx).', this.refusedRequests)
       .family('otlp2prw_bridge_received_bytes_total', 'counter', 'OTLP/HTTP export request bytes as received on the wire.', this.wireBytes)

@@ -4,7 +4,7 @@ import { type FusedRequest, fastPathCounts } from '../engine/fused-request.js';
 import { LimitError, type Limits, resolveLimits, utf8ByteLength } from '../limits.js';
 import { decodeExportMetricsRequestJson, fromJsonObject } from '../otlp/decode-json.js';
 import { forEachResourceMetrics } from '../otlp/decode-protobuf.js';
-import type { ExportMetricsRequest } from '../otlp/model.js';
+import { type ExportMetricsRequest, resourceDataPoints } from '../otlp/model.js';
 import { ProtoWriter } from '../protobuf/writer.js';
 import type { EncodeV2Options } from '../rw/encode-v2.js';
 import { SnappyBlockWriter, snappyCompress } from '../rw/snappy.js';
@@ -78,6 +78,8 @@ export interface EncodedRequest {
 export interface BuilderStats {
   /** OTLP requests added since the last reset. */
   requests: number;
+  /** OTLP data points in them, translated or dropped. */
+  dataPoints: number;
   series: number;
   samples: number;
   histograms: number;
@@ -107,6 +109,9 @@ export class V2WriteRequestBuilder {
   private readonly encodeOptions: EncodeV2Options;
   private readonly assembler: RequestAssembler;
   private requests = 0;
+  /** OTLP data points of the requests added (BuilderStats.dataPoints), and of the one being added. */
+  private dataPoints = 0;
+  private pendingDataPoints = 0;
   /** Series rows ordered since the last add, or undefined. */
   private rows: SeriesRows | undefined;
   /** Whether the engine holds the symbols of all series since the last add (encode/build cached). */
@@ -165,8 +170,10 @@ export class V2WriteRequestBuilder {
     const context = this.translator.startRequest(this.series);
     let translationFailed = false;
     let translationError: unknown;
+    this.pendingDataPoints = 0;
     try {
       forEachResourceMetrics(bytes, (resourceMetrics) => {
+        this.pendingDataPoints += resourceDataPoints(resourceMetrics);
         if (translationFailed) return;
         try {
           this.translator.translateResource(resourceMetrics, context);
@@ -201,9 +208,11 @@ export class V2WriteRequestBuilder {
       fused.begin(bytes);
       const context = this.translator.startRequest(fused);
       let declined = false;
+      let dataPoints = 0;
       forEachResourceMetrics(
         bytes,
         (resourceMetrics) => {
+          dataPoints += resourceDataPoints(resourceMetrics);
           if (declined) return;
           try {
             this.translator.translateWalkedResource(resourceMetrics, context, fused);
@@ -215,6 +224,7 @@ export class V2WriteRequestBuilder {
       );
       if (declined) throw new Error('declined');
       fused.finish();
+      this.dataPoints = dataPoints;
     } catch {
       fastPathCounts.declined++;
       return false;
@@ -232,11 +242,14 @@ export class V2WriteRequestBuilder {
     const bytes = this.fused.inputBytes();
     fastPathCounts.replayed++;
     this.requests = 0;
+    const dataPoints = this.dataPoints;
+    this.dataPoints = 0;
     try {
       this.addProtobuf(bytes);
     } catch (error) {
       // The general path refused what the fast path took (it should not): the request stays held.
       this.requests = 1;
+      this.dataPoints = dataPoints;
       throw error;
     }
     this.holdsFused = false;
@@ -261,6 +274,8 @@ export class V2WriteRequestBuilder {
   addRequest(request: ExportMetricsRequest): this {
     this.replayFused();
     this.series.begin();
+    this.pendingDataPoints = 0;
+    for (const resourceMetrics of request.resourceMetrics) this.pendingDataPoints += resourceDataPoints(resourceMetrics);
     try {
       this.translator.translate(request, this.series);
     } catch (error) {
@@ -274,6 +289,7 @@ export class V2WriteRequestBuilder {
   /** Bookkeeping after a request was added whole. */
   private added(): this {
     this.requests++;
+    this.dataPoints += this.pendingDataPoints;
     this.rows = undefined;
     this.symbolized = false;
     this.assembler.setsChanged();
@@ -350,6 +366,7 @@ export class V2WriteRequestBuilder {
     this.series.reset();
     this.engine.reset();
     this.requests = 0;
+    this.dataPoints = 0;
     this.rows = undefined;
     this.symbolized = false;
     this.assembler.setsChanged();
@@ -362,6 +379,7 @@ export class V2WriteRequestBuilder {
     if (this.holdsFused && fused !== undefined) {
       return {
         requests: this.requests,
+        dataPoints: this.dataPoints,
         series: fused.seriesCount,
         samples: fused.sampleCount,
         histograms: fused.histogramCount,
@@ -372,6 +390,7 @@ export class V2WriteRequestBuilder {
     }
     return {
       requests: this.requests,
+      dataPoints: this.dataPoints,
       series: table.size,
       samples: table.samples.length,
       histograms: table.histograms.length,

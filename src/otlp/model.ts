@@ -126,6 +126,20 @@ export interface Metric {
   data: MetricData;
 }
 
+/** A metric's data points, decoded or left as bytes (LazyPoints). */
+export function metricDataPoints(metric: Metric): number {
+  const data = metric.data;
+  if (data.type === 'empty') return 0;
+  return data.lazy === undefined ? data.points.length : data.lazy.count;
+}
+
+/** The data points of every metric of a ResourceMetrics. */
+export function resourceDataPoints(resourceMetrics: ResourceMetrics): number {
+  let points = 0;
+  for (const scope of resourceMetrics.scopeMetrics) for (const metric of scope.metrics) points += metricDataPoints(metric);
+  return points;
+}
+
 export interface ScopeMetrics {
   scope: InstrumentationScope;
   schemaUrl: string;

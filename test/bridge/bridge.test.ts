@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OtlpHttpBridge } from '../../src/bridge/server.js';
 import { WriteAheadLog } from '../../src/bridge/wal.js';
+import { fastPathCounts } from '../../src/engine/fused-request.js';
 import { exportRequest, gauge, resourceMetrics, sum } from '../support/otlp.js';
 import { encodeOtlp, otlpTypes } from '../support/proto.js';
 import { type FakeReceiver, startFakeReceiver, startTestBridge, waitFor } from './support.js';
@@ -47,6 +48,17 @@ describe('OTLP/HTTP export -> Remote-Write', () => {
   afterAll(async () => {
     await bridge.close();
     await receiver.close();
+  });
+
+  it('translates a protobuf export once, on the wasm engine\'s fast path, and counts its data points', async () => {
+    const before = { ...fastPathCounts };
+    const response = await post(bridge, encodeOtlp(sampleRequest(3, 'fast')), PROTOBUF);
+    expect(response.status).toBe(200);
+    expect(fastPathCounts.accepted - before.accepted).toBe(1);
+    // Its Remote-Write requests (shards, pieces) are written from the module, not translated again.
+    expect(fastPathCounts.replayed - before.replayed).toBe(0);
+    await waitFor(() => receiver.series().has('queue_depth{instance="i-1",job="fast",queue="a"}'));
+    expect(bridge.telemetry.receivedDataPoints).toBeGreaterThanOrEqual(2);
   });
 
   it('forwards a protobuf request and answers 200 with an empty ExportMetricsServiceResponse', async () => {

@@ -99,6 +99,21 @@ describe.each(ENGINES)('V2WriteRequestBuilder (%s engine)', (engine) => {
     expect(dropped.recent.map((drop) => drop.reason)).toEqual(['delta_temporality', 'unsupported_metric_type', 'invalid_metric_name']);
   });
 
+  it('counts the data points of the requests added, translated or dropped, however they came in', () => {
+    const builder = new V2WriteRequestBuilder({ engine });
+    // Protobuf (the wasm engine's fast path takes the first one), the decoded shape, then a replay of
+    // the fast request under a second add: 3 points each.
+    builder.add(encodeOtlp(sampleRequest()));
+    expect(builder.stats.dataPoints).toBe(3);
+    builder.add(sampleRequest(1000)).add(encodeOtlp(sampleRequest(2000)));
+    expect(builder.stats).toMatchObject({ requests: 3, dataPoints: 9 });
+    // Dropped points count too (a delta sum's 2); a metric without data has none.
+    builder.add(exportRequest(resourceMetrics({}, [{ metrics: [sum({ name: 'delta', temporality: 1 }, [{ value: 1n, timeMs: T }, { value: 2n, timeMs: T + 1 }]), { name: 'nothing' }] }])));
+    expect(builder.stats.dataPoints).toBe(11);
+    builder.reset();
+    expect(builder.stats.dataPoints).toBe(0);
+  });
+
   it('leaves nothing half-written when a request fails to decode or is rejected', () => {
     const builder = new V2WriteRequestBuilder({ engine, onInvalidMetric: 'reject' });
     builder.add(sampleRequest());
