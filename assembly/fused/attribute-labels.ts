@@ -28,34 +28,57 @@ let entryCount: u32 = 0;
 let slotCount: u32 = 0;
 let bytesLength: u32 = 0;
 
+// The entry met last at each attribute position of a point (entry index + 1, 0 = none; positions
+// from 16 on share slots): a metric's points list the same keys in the same order and often repeat a
+// value, so the previous point's attribute at that position is compared first, without hashing.
+const POSITION_SLOTS: u32 = 16;
+const LAST_AT_POSITION: usize = memory.data(<i32>POSITION_SLOTS * 4);
+
 export function clearAttributeLabels(): void {
   entryCount = 0;
   bytesLength = 0;
+  memory.fill(LAST_AT_POSITION, 0, <usize>POSITION_SLOTS << 2);
   if (slotCount != 0) memory.fill(start(ATTRIBUTE_SLOTS), 0, <usize>slotCount << 2);
 }
 
 export function fusedAttributeCount(): u32 { return entryCount; }
 
-/** The label of the KeyValue bytes [at, at + length), asking JS the first time; DECLINED also when memory cannot grow. */
-export function labelOfAttribute(at: usize, length: u32): u64 {
-  const hash = hashBytes(at, length);
-  if (slotCount != 0) {
-    const mask = slotCount - 1;
-    const slots = start(ATTRIBUTE_SLOTS);
-    const entries = start(ATTRIBUTES);
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const held = load<u32>(slots + (<usize>slot << 2));
-      if (held == 0) break;
-      const entry = entries + <usize>(held - 1) * ENTRY_BYTES;
-      if (load<u32>(entry, 8) == hash && load<u32>(entry, 4) == length && sameBytes(start(ATTRIBUTE_BYTES) + load<u32>(entry), at, length)) {
+/**
+ * The label of the KeyValue bytes [at, at + length), the point's attribute number `position`, asking
+ * JS the first time; DECLINED also when memory cannot grow.
+ */
+export function labelOfAttribute(at: usize, length: u32, position: u32): u64 {
+  const last = LAST_AT_POSITION + (<usize>(position & (POSITION_SLOTS - 1)) << 2);
+  // The candidates: the entry met last at this position, then the hash's probe sequence (one compare
+  // for both keeps the module small).
+  let held = load<u32>(last);
+  let hash: u32 = 0;
+  let hashed = false;
+  let slot: u32 = 0;
+  const mask = slotCount - 1;
+  while (true) {
+    if (held != 0) {
+      const entry = start(ATTRIBUTES) + <usize>(held - 1) * ENTRY_BYTES;
+      if ((!hashed || load<u32>(entry, 8) == hash) && load<u32>(entry, 4) == length && sameBytes(start(ATTRIBUTE_BYTES) + load<u32>(entry), at, length)) {
+        store<u32>(last, held);
         return load<u64>(entry, 16);
       }
     }
+    if (hashed) slot = (slot + 1) & mask;
+    else {
+      hash = hashBytes(at, length);
+      hashed = true;
+      slot = hash & mask;
+    }
+    if (slotCount == 0) break;
+    held = load<u32>(start(ATTRIBUTE_SLOTS) + (<usize>slot << 2));
+    if (held == 0) break;
   }
   // JS may call back into the module (fusedEnsureIds, fusedAddStrings): no region start is held across.
   const label = attributeLabel(at, length);
   if (label == DECLINED) return DECLINED;
   if (!add(at, length, hash, label)) return DECLINED;
+  store<u32>(last, entryCount);
   return label;
 }
 

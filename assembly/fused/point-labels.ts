@@ -22,6 +22,8 @@ export let contextCount: u32 = 0;
 export let maxSetPairs: u32 = 0;
 
 let count: u32 = 0;
+/** The point's attributes met so far, skipped ones included. */
+let position: u32 = 0;
 /** Set when the point cannot be labelled here. */
 export let declined: bool = false;
 
@@ -42,11 +44,12 @@ export function clearDeclined(): void {
 
 export function beginPoint(): void {
   count = 0;
+  position = 0;
 }
 
 /** Adds the attribute whose KeyValue bytes are [at, at + length). */
 export function addAttribute(at: usize, length: u32): void {
-  const label = labelOfAttribute(at, length);
+  const label = labelOfAttribute(at, length, position++);
   if (label == SKIP) return;
   if (label == DECLINED || count == MAX_ATTRIBUTES) {
     declined = true;
