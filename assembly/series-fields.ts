@@ -51,6 +51,14 @@ export function writeSample(at: usize, value: f64, timestamp: u64, start: u64, s
   store<u8>(at++, 0x12); // samples 2
   at = writeVarint(at, sampleSize(value, timestamp, start, stale));
   at = writeSampleValue(at, value, stale);
+  return writeSampleTimestamps(at, timestamp, start);
+}
+
+/**
+ * Writes the Sample's timestamp (2) and start_timestamp (3) fields, each left out when 0; returns the
+ * end. May write 7 bytes past it, as writeSample.
+ */
+export function writeSampleTimestamps(at: usize, timestamp: u64, start: u64): usize {
   if (timestamp != 0) {
     store<u8>(at++, 0x10);
     at = writeMemoizedVarint(at, timestamp, TIMESTAMP_MEMO);

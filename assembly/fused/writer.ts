@@ -17,7 +17,7 @@
 import { GROUP_BYTES, HISTOGRAMS, NUMBERED, OUTPUT, SET_BYTES, SYMBOL_OF, STRING_BYTES, capacity, ensure, start } from './regions';
 import { setPairCount, setPairs, setWriterCache } from './label-sets';
 import { copyBytes, varintSize, writeVarint } from '../varint';
-import { metadataSize, sampleSize, sampleValueSize, writeMetadata, writeSample, writeSampleValue } from '../series-fields';
+import { metadataSize, sampleSize, sampleValueSize, writeMetadata, writeSample, writeSampleTimestamps, writeSampleValue } from '../series-fields';
 import { NO_LABEL, ROW_BYTES, recordCount, rowAt, seriesRecord } from './series';
 import { fusedStringByteLength, rankOf, stringLength, stringOffset } from './strings';
 
@@ -306,17 +306,8 @@ function makeGroupBytes(set: u32, name: u32, extraName: u32, firstRow: usize, ty
   at = copyGroupSetBytes(at, set, extraPoint, setPairCount(set));
   tailLength = <u32>(at - group) - headLength;
   const suffix = at;
-  // Sample fields timestamp 2 and start_timestamp 3, as writeSample writes them.
-  const timestamp = <u64>load<i64>(firstRow, 8);
-  const startTimestamp = <u64>load<i64>(firstRow, 16);
-  if (timestamp != 0) {
-    store<u8>(at++, 0x10);
-    at = writeVarint(at, timestamp);
-  }
-  if (startTimestamp != 0) {
-    store<u8>(at++, 0x18);
-    at = writeVarint(at, startTimestamp);
-  }
+  // The group's GROUP_BYTES room covers the 7 bytes writeSampleTimestamps may write past its end.
+  at = writeSampleTimestamps(at, <u64>load<i64>(firstRow, 8), <u64>load<i64>(firstRow, 16));
   timesLength = <u32>(at - suffix);
   at = writeMetadata(at, type, help, unit, created);
   suffixLength = <u32>(at - suffix);

@@ -67,7 +67,9 @@ export class FusedSeries {
     if (s !== seriesCount) throw new FastPathDeclinedError('series count');
     this.size = seriesCount;
     this.strings = { strings: texts };
-    // The sets' pairs are back to back in the module's pool (u64: name id | value id << 32).
+    // The sets' pairs are back to back in the module's pool (u64: name id | value id << 32). A view of
+    // module memory: valid until the module grows it, so every shard key is computed before the first
+    // write (splitIntoRequests hashes all series first).
     const start = new Float64Array(setCount + 1);
     for (let set = 0; set < setCount; set++) start[set] = (wasm.fusedSetPairsPointer(set) >>> 0) / 4;
     if (setCount > 0) start[setCount] = start[setCount - 1] + 2 * wasm.fusedSetPairCount(setCount - 1);
