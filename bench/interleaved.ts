@@ -3,46 +3,95 @@
  * machine the load changes within seconds, and a full `npm run bench` times its rows minutes apart, so
  * its ratios (wasm ÷ js, wasm ÷ floor) swing with the load. Alternating exposes every row to the same load.
  *
- *   npx tsx bench/interleaved.ts [points] [runs]     # defaults: 10000 points, 80 runs per row
+ *   npx tsx bench/interleaved.ts                  # 10k (80 runs) and 100k (40 runs); writes its BENCHMARKS.md section
+ *   npx tsx bench/interleaved.ts [points] [runs]  # one size, printed only
  *
  * Each run is, in turn: reset() + add(OTLP protobuf) + encodeSnappy() on one builder per engine (the
  * e2e case of bench/run.ts), then the floor (bench/floor.ts's walk of the OTLP bytes + snappy of the
- * RW2 output, as in bench/run.ts), after 10 warm-up runs. Prints p10 and p50 per row and the ratios;
- * writes nothing.
+ * RW2 output, as in bench/run.ts), after 10 warm-up runs. Reports p10 and p50 per row and the ratios.
  */
 
+import { cpus, loadavg } from 'node:os';
 import { V2WriteRequestBuilder, snappyCompress } from '../dist/index.js';
+import { writeSection } from './benchmarks-file.js';
 import { countDataPoints } from './floor.js';
 import { makeWorkload } from './workload.js';
 
-const points = Number(process.argv[2] ?? 10_000);
-const runs = Number(process.argv[3] ?? 80);
 const WARM_UP = 10;
-
-const workload = makeWorkload(points, 1, { withJson: false });
+const DEFAULT_SIZES: Array<[points: number, runs: number]> = [
+  [10_000, 80],
+  [100_000, 40],
+];
 const engines = ['wasm', 'js'] as const;
-const builders = engines.map((engine) => new V2WriteRequestBuilder({ engine }));
-const encoded = new V2WriteRequestBuilder().add(workload.otlpBytes).encode();
-const floor = (): void => {
-  if (countDataPoints(workload.otlpBytes) !== workload.points) throw new Error('floor: wrong data point count');
-  snappyCompress(encoded);
-};
 const rows = [...engines, 'floor'] as const;
-const times: number[][] = rows.map(() => []);
-for (let run = 0; run < WARM_UP + runs; run++) {
-  rows.forEach((row, r) => {
-    const start = performance.now();
-    if (row === 'floor') floor();
-    else builders[r].reset().add(workload.otlpBytes).encodeSnappy();
-    if (run >= WARM_UP) times[r].push(performance.now() - start);
-  });
+
+interface Timing {
+  name: string;
+  runs: number;
+  /** Per row (wasm, js, floor): p10 and p50 in ms. */
+  p10: number[];
+  p50: number[];
 }
-const quantile = (values: number[], q: number): number => [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))];
-const ratio = (a: number[], b: number[]): string => `p10 ${(quantile(a, 0.1) / quantile(b, 0.1)).toFixed(2)}x  p50 ${(quantile(a, 0.5) / quantile(b, 0.5)).toFixed(2)}x`;
-const [wasm, js, floorTimes] = times;
-console.log(`${workload.name}, ${runs} runs per row, alternating (e2e: reset + add + encodeSnappy)`);
-for (const [r, row] of rows.entries()) {
-  console.log(`  ${row.padEnd(5)}  p10 ${quantile(times[r], 0.1).toFixed(2)} ms  p50 ${quantile(times[r], 0.5).toFixed(2)} ms`);
+
+function timeAlternating(points: number, runs: number): Timing {
+  const workload = makeWorkload(points, 1, { withJson: false });
+  const builders = engines.map((engine) => new V2WriteRequestBuilder({ engine }));
+  const encoded = new V2WriteRequestBuilder().add(workload.otlpBytes).encode();
+  const floor = (): void => {
+    if (countDataPoints(workload.otlpBytes) !== workload.points) throw new Error('floor: wrong data point count');
+    snappyCompress(encoded);
+  };
+  const times: number[][] = rows.map(() => []);
+  for (let run = 0; run < WARM_UP + runs; run++) {
+    rows.forEach((row, r) => {
+      const start = performance.now();
+      if (row === 'floor') floor();
+      else builders[r].reset().add(workload.otlpBytes).encodeSnappy();
+      if (run >= WARM_UP) times[r].push(performance.now() - start);
+    });
+  }
+  const quantile = (values: number[], q: number): number => [...values].sort((a, b) => a - b)[Math.floor(q * (values.length - 1))];
+  return { name: workload.name, runs, p10: times.map((t) => quantile(t, 0.1)), p50: times.map((t) => quantile(t, 0.5)) };
 }
-console.log(`  js ÷ wasm     ${ratio(js, wasm)}`);
-console.log(`  wasm ÷ floor  ${ratio(wasm, floorTimes)}`);
+
+const [WASM, JS, FLOOR] = [0, 1, 2];
+const ratio = (timing: Timing, a: number, b: number): string =>
+  `${(timing.p10[a] / timing.p10[b]).toFixed(2)}× / ${(timing.p50[a] / timing.p50[b]).toFixed(2)}×`;
+const ms = (timing: Timing, row: number): string => `${timing.p10[row].toFixed(2)} / ${timing.p50[row].toFixed(2)} ms`;
+
+function printed(timing: Timing): string {
+  return [
+    `${timing.name}, ${timing.runs} runs per row, alternating (e2e: reset + add + encodeSnappy)`,
+    ...rows.map((row, r) => `  ${row.padEnd(5)}  p10 / p50 ${ms(timing, r)}`),
+    `  js ÷ wasm     p10 / p50 ${ratio(timing, JS, WASM)}`,
+    `  wasm ÷ floor  p10 / p50 ${ratio(timing, WASM, FLOOR)}`,
+  ].join('\n');
+}
+
+const sizeArgument = process.argv[2];
+const sizes: Array<[number, number]> = sizeArgument === undefined ? DEFAULT_SIZES : [[Number(sizeArgument), Number(process.argv[3] ?? 80)]];
+const loadBefore = loadavg()[0];
+const timings = sizes.map(([points, runs]) => {
+  const timing = timeAlternating(points, runs);
+  console.log(printed(timing));
+  return timing;
+});
+if (sizeArgument === undefined) {
+  const environment =
+    `Node ${process.version}, ${cpus()[0]?.model.trim() ?? 'unknown CPU'} (${cpus().length} logical CPUs); ` +
+    `load average ${loadBefore.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end`;
+  const table = [
+    '| workload | runs per row | e2e/wasm p10 / p50 | e2e/js p10 / p50 | floor p10 / p50 | e2e/wasm ÷ floor (p10 / p50) | e2e/js ÷ e2e/wasm (p10 / p50) |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+    ...timings.map((t) => `| ${t.name} | ${t.runs} | ${ms(t, WASM)} | ${ms(t, JS)} | ${ms(t, FLOOR)} | ${ratio(t, WASM, FLOOR)} | ${ratio(t, JS, WASM)} |`),
+  ].join('\n');
+  writeSection(
+    'bench/interleaved.ts',
+    `## Alternating: the engines and the floor in one process\n\nGenerated by \`npm run bench:engines\` on ${new Date().toISOString().slice(0, 10)}; ${environment}. ` +
+      'The summary above times its rows minutes apart, so its ratios move with the load of this shared machine; here each run ' +
+      'is one request through the wasm engine, one through the js engine and one floor, in turn, after 10 warm-up runs ' +
+      '(e2e: reset + add(OTLP protobuf) + encodeSnappy).\n\n' +
+      table,
+  );
+  console.error('wrote the alternating section of BENCHMARKS.md');
+}
