@@ -28,16 +28,16 @@ function writeMemoizedVarint(at: usize, value: u64, memo: usize): usize {
   return at + size;
 }
 
-/** The size of the Sample's value field: left out when 0 (see writeSampleValue). */
+/** The size of a field writeStaleOrDouble writes: 9 bytes, or none when it is left out. */
 // @ts-ignore: decorator
-@inline export function sampleValueSize(value: f64, stale: bool): u32 {
+@inline export function staleOrDoubleSize(value: f64, stale: bool): u32 {
   return stale || value != 0 ? 9 : 0;
 }
 
 /** The Sample message's size; timestamps as int64 bits (negatives take 10 bytes, as in Go). */
 // @ts-ignore: decorator
 @inline export function sampleSize(value: f64, timestamp: u64, start: u64, stale: bool): u32 {
-  let size: u32 = sampleValueSize(value, stale);
+  let size: u32 = staleOrDoubleSize(value, stale);
   if (timestamp != 0) size += 1 + varintSize(timestamp);
   if (start != 0) size += 1 + varintSize(start);
   return size;
@@ -50,7 +50,7 @@ function writeMemoizedVarint(at: usize, value: u64, memo: usize): usize {
 export function writeSample(at: usize, value: f64, timestamp: u64, start: u64, stale: bool): usize {
   store<u8>(at++, 0x12); // samples 2
   at = writeVarint(at, sampleSize(value, timestamp, start, stale));
-  at = writeSampleValue(at, value, stale);
+  at = writeStaleOrDouble(at, 0x09, value, stale); // value 1
   return writeSampleTimestamps(at, timestamp, start);
 }
 
@@ -70,16 +70,19 @@ export function writeSampleTimestamps(at: usize, timestamp: u64, start: u64): us
   return at;
 }
 
-/** Writes the Sample's value field 1 at `at` (the stale marker when `stale`); returns the end. */
+/**
+ * Writes a double field of tag `tag` at `at` (a Sample's value, a Histogram's sum): Prometheus's stale
+ * marker when `stale`, else `value`, left out when 0; returns the end.
+ */
 // @ts-ignore: decorator
-@inline export function writeSampleValue(at: usize, value: f64, stale: bool): usize {
+@inline export function writeStaleOrDouble(at: usize, tag: u8, value: f64, stale: bool): usize {
   if (stale) {
-    store<u8>(at++, 0x09);
+    store<u8>(at++, tag);
     store<u64>(at, STALE_NAN_BITS);
     at += 8;
   } else if (value != 0) {
     // `!= 0` also drops -0 (and keeps NaN), as Go's `if m.Value != 0` does.
-    store<u8>(at++, 0x09);
+    store<u8>(at++, tag);
     store<f64>(at, value);
     at += 8;
   }

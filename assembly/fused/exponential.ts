@@ -13,7 +13,7 @@ import { varintSize, writeVarint } from '../varint';
 const MAX_INLINE_GAP: i32 = 2;
 export const MAX_SCHEMA: i32 = 8;
 const ZERO_THRESHOLD: f64 = 1e-128;
-import { STALE_NAN_BITS } from '../series-fields';
+import { STALE_NAN_BITS, staleOrDoubleSize, writeStaleOrDouble } from '../series-fields';
 /** Counts must stay below this (doubles hold integers exactly up to 2^53). */
 export const MAX_EXACT_COUNT: u64 = <u64>1 << 53;
 
@@ -167,7 +167,7 @@ export function writeHistogram(
   const negDeltaBytes = deltasSize(negDeltas, negDeltaN);
   const posDeltaBytes = deltasSize(posDeltas, posDeltaN);
   let size: u32 = 1 + (stale ? varintSize(STALE_NAN_BITS) : varintSize(count));
-  if (stale || sum != 0) size += 9;
+  size += staleOrDoubleSize(sum, stale);
   if (schema != 0) size += 1 + varintSize(zigzag32(schema));
   size += 9 + 1 + varintSize(zeroCount);
   size += spansSize(negSpans, negSpanN) + (negDeltaN > 0 ? 1 + varintSize(negDeltaBytes) + negDeltaBytes : 0);
@@ -180,15 +180,7 @@ export function writeHistogram(
   store<u8>(at++, 0x08);
   // A stale integer histogram's count is the stale NaN's bits read as an integer (encode-v2.ts).
   at = writeVarint(at, stale ? STALE_NAN_BITS : count);
-  if (stale) {
-    store<u8>(at++, 0x19);
-    store<u64>(at, STALE_NAN_BITS);
-    at += 8;
-  } else if (sum != 0) {
-    store<u8>(at++, 0x19);
-    store<f64>(at, sum);
-    at += 8;
-  }
+  at = writeStaleOrDouble(at, 0x19, sum, stale); // sum 3
   if (schema != 0) {
     store<u8>(at++, 0x20);
     at = writeVarint(at, zigzag32(schema));

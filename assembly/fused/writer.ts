@@ -17,7 +17,7 @@
 import { GROUP_BYTES, HISTOGRAMS, NUMBERED, OUTPUT, SET_BYTES, SYMBOL_OF, STRING_BYTES, capacity, ensure, start } from './regions';
 import { setPairCount, setPairs, setWriterCache } from './label-sets';
 import { copyBytes, varintSize, writeVarint } from '../varint';
-import { metadataSize, sampleSize, sampleValueSize, writeMetadata, writeSample, writeSampleTimestamps, writeSampleValue } from '../series-fields';
+import { metadataSize, sampleSize, staleOrDoubleSize, writeMetadata, writeSample, writeSampleTimestamps, writeStaleOrDouble } from '../series-fields';
 import { NO_LABEL, ROW_BYTES, recordCount, rowAt, seriesRecord } from './series';
 import { fusedStringByteLength, rankOf, stringLength, stringOffset } from './strings';
 
@@ -351,7 +351,7 @@ function writeGroup(at: usize, record: usize, from: u32, rows: u32, withCreated:
     const value = load<f64>(row);
     const symbol = use(load<u32>(row, 28));
     const labelsSize = headLength + varintSize(symbol) + tailLength;
-    const sample = sampleValueSize(value, stale) + timesLength;
+    const sample = staleOrDoubleSize(value, stale) + timesLength;
     const size = 1 + varintSize(labelsSize) + labelsSize + 1 + varintSize(sample) + sample + metadataLength;
     at = roomFor(at, 6 + <u64>size);
     if (at == 0) return 0;
@@ -366,7 +366,7 @@ function writeGroup(at: usize, record: usize, from: u32, rows: u32, withCreated:
     at += tailLength;
     store<u8>(at++, 0x12); // samples 2
     at = writeVarint(at, sample);
-    at = writeSampleValue(at, value, stale);
+    at = writeStaleOrDouble(at, 0x09, value, stale); // Sample value 1
     copyBytes(at, group + headLength + tailLength, suffixLength);
     at += suffixLength;
   }
