@@ -30,6 +30,12 @@ export interface Forwarder {
   /** Where requests go, for the startup log line. */
   readonly target: string;
   /**
+   * The Remote-Write message sent now: 'v1' when forced or after the receiver refused RW2 (415).
+   * Undefined means 'v2'. The bridge reads it to translate RW1 without the wasm fast path, which
+   * writes RW2 only (builder.ts fastPath).
+   */
+  readonly protobufMessage?: 'v2' | 'v1';
+  /**
    * Encodes the builder's series into Remote-Write requests and queues them. Throws
    * ForwarderFullError, having queued nothing, when the queue has no room: the bridge turns that into
    * 429 + Retry-After (backpressure instead of unbounded memory). The builder may be reset once the

@@ -41,6 +41,10 @@ export class SenderForwarder implements Forwarder {
     this.target = this.sender.client.url;
   }
 
+  get protobufMessage(): 'v2' | 'v1' {
+    return this.sender.client.protobufMessage;
+  }
+
   async write(builder: V2WriteRequestBuilder): Promise<ForwardResult> {
     if (this.closed) throw new ForwarderFullError('forwarder is shutting down', this.retryAfterSeconds);
     const requests = builder.encodeRequests({
@@ -48,7 +52,7 @@ export class SenderForwarder implements Forwarder {
       maxSeriesPerRequest: this.maxSeriesPerRequest,
       maxBatchBytes: this.maxBatchBytes,
       // After a fallback the client sends RW1: encode RW1 directly.
-      protobufMessage: this.sender.client.protobufMessage,
+      protobufMessage: this.protobufMessage,
     });
     let settle!: (delivery: Delivery) => void;
     const delivered = new Promise<Delivery>((resolve) => {

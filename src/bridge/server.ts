@@ -73,6 +73,12 @@ export interface BridgeOptions {
 /** Builders are reused (they keep buffers and WASM memory); a few cover the concurrency an SDK fleet makes. */
 const BUILDER_POOL_SIZE = 8;
 
+/** A builder taken from a pool, with the pool it goes back to. */
+interface PooledBuilder {
+  builder: V2WriteRequestBuilder;
+  pool: V2WriteRequestBuilder[];
+}
+
 export class OtlpHttpBridge {
   readonly telemetry = new BridgeTelemetry();
   private readonly server: Server;
@@ -82,7 +88,11 @@ export class OtlpHttpBridge {
   private readonly wal: WriteAheadLog | undefined;
   private readonly logger: Logger;
   private readonly builderOptions: BuilderOptions;
-  private readonly builders: V2WriteRequestBuilder[] = [];
+  /**
+   * Pooled builders per message the forwarder sends: the RW1 ones are made without the fast path (see
+   * takeBuilder), so a builder goes back to the pool it came from, never to the other.
+   */
+  private readonly builders: Record<'v2' | 'v1', V2WriteRequestBuilder[]> = { v2: [], v1: [] };
   private readonly maxBodyBytes: number;
   private readonly readTimeoutMs: number;
   private readonly retryAfterSeconds: number;
@@ -116,7 +126,8 @@ export class OtlpHttpBridge {
     // Slow-header clients are cut by Node; slow bodies by readRequestBody's own deadline (with a message).
     this.server.headersTimeout = Math.min(60_000, this.readTimeoutMs + 1_000);
     this.server.requestTimeout = 0;
-    this.builders.push(new V2WriteRequestBuilder(this.builderOptions));
+    // One builder up front: the WASM compiles, and bad builder options throw, at start rather than on the first export.
+    this.releaseBuilder(this.takeBuilder());
   }
 
   /**
@@ -299,10 +310,11 @@ export class OtlpHttpBridge {
   private async accept(body: Uint8Array, encoding: OtlpEncoding): Promise<ExportOutcome> {
     const full = this.forwarder.refusal?.();
     if (full !== undefined) return { accepted: false, status: 429, message: full.message, retryAfterSeconds: full.retryAfterSeconds };
-    const builder = this.builders.pop() ?? new V2WriteRequestBuilder(this.builderOptions);
+    const pooled = this.takeBuilder();
+    const { builder } = pooled;
     try {
       try {
-        // The bytes, not a decoded request: a protobuf export then takes the wasm engine's fast path.
+        // The bytes, not a decoded request: while RW2 is sent, a protobuf export takes the wasm engine's fast path.
         builder.add(body, encoding);
       } catch (error) {
         if (error instanceof OtlpDecodeError) return { accepted: false, status: 400, message: error.message };
@@ -343,9 +355,26 @@ export class OtlpHttpBridge {
       }
       return { accepted: true, rejectedDataPoints: rejected, message };
     } finally {
-      builder.reset();
-      if (this.builders.length < BUILDER_POOL_SIZE) this.builders.push(builder);
+      this.releaseBuilder(pooled);
     }
+  }
+
+  /**
+   * A builder for the message the forwarder sends now. The wasm fast path writes RW2 only: a request
+   * it took and then encoded as RW1 would be translated twice (builder.ts fastPath), so once the
+   * forwarder sends RW1 (forced, or after a 415) requests are translated the general way at once.
+   */
+  private takeBuilder(): PooledBuilder {
+    const message = this.forwarder.protobufMessage ?? 'v2';
+    const pool = this.builders[message];
+    const builder = pool.pop() ?? new V2WriteRequestBuilder(message === 'v2' ? this.builderOptions : { ...this.builderOptions, fastPath: false });
+    return { builder, pool };
+  }
+
+  /** Back into the pool it was taken from: the forwarder may have fallen back to RW1 meanwhile. */
+  private releaseBuilder({ builder, pool }: PooledBuilder): void {
+    builder.reset();
+    if (pool.length < BUILDER_POOL_SIZE) pool.push(builder);
   }
 
   private settle(entry: WalEntry | undefined, delivery: Delivery): void {
@@ -373,7 +402,8 @@ export class OtlpHttpBridge {
     for (const entry of wal.waiting()) {
       if (this.closing) return;
       entry.inFlight = true;
-      const builder = this.builders.pop() ?? new V2WriteRequestBuilder(this.builderOptions);
+      const pooled = this.takeBuilder();
+      const { builder } = pooled;
       try {
         const body = await wal.read(entry);
         try {
@@ -396,8 +426,7 @@ export class OtlpHttpBridge {
         this.logger.error('write-ahead log replay failed', { file: entry.file, error: (error as Error).message });
         return;
       } finally {
-        builder.reset();
-        if (this.builders.length < BUILDER_POOL_SIZE) this.builders.push(builder);
+        this.releaseBuilder(pooled);
       }
     }
   }

@@ -1,17 +1,20 @@
 // The OTLP/HTTP bridge in-process: OTLP protobuf and JSON (gzip'd too) in, Remote-Write out to a fake
-// receiver; the OTLP/HTTP spec's responses; limits; CORS; operability endpoints; backpressure; WAL.
+// receiver; the OTLP/HTTP spec's responses; limits; CORS; operability endpoints; the RW1 fallback;
+// backpressure; WAL.
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { OtlpHttpBridge } from '../../src/bridge/server.js';
+import { SenderForwarder } from '../../src/bridge/sender-forwarder.js';
+import { type OtlpHttpBridge, startBridge } from '../../src/bridge/server.js';
 import { WriteAheadLog } from '../../src/bridge/wal.js';
 import { fastPathCounts } from '../../src/engine/fused-request.js';
 import { exportRequest, gauge, resourceMetrics, sum } from '../support/otlp.js';
 import { encodeOtlp, otlpTypes } from '../support/proto.js';
-import { type FakeReceiver, startFakeReceiver, startTestBridge, waitFor } from './support.js';
+import { type FaultServer, fast, silent, startFaultServer } from '../send/fault-server.js';
+import { type FakeReceiver, seriesKey, startFakeReceiver, startTestBridge, waitFor } from './support.js';
 
 const NOW = Date.now();
 
@@ -247,6 +250,68 @@ describe('OTLP/HTTP export -> Remote-Write', () => {
       // The sender's own telemetry (src/send) follows, with its own otlp2prw_ names.
       expect(body).toMatch(/^otlp2prw_(?!bridge_)\w+(\{[^}]*\})? \d+/m);
     });
+  });
+});
+
+describe('Remote-Write 1.0 fallback: once the forwarder sends RW1, exports skip the fast path (RW2 only)', () => {
+  let receiver: FaultServer;
+  let bridge: OtlpHttpBridge;
+  afterEach(async () => {
+    await bridge.close();
+    await receiver.close();
+  });
+
+  /** A bridge over a one-shard sender (one Remote-Write request per export) to `receiver`. */
+  async function startBridgeTo(protobufMessage?: 'v1'): Promise<SenderForwarder> {
+    const forwarder = new SenderForwarder({ url: receiver.url, shards: 1, retry: fast, logger: silent, protobufMessage });
+    bridge = await startBridge({ port: 0, forwarder });
+    return forwarder;
+  }
+
+  /** Posts one protobuf export, waits for its delivery, and returns what it did on the fast path. */
+  async function exportOnce(forwarder: SenderForwarder, value: number, service: string) {
+    const before = { ...fastPathCounts };
+    expect((await post(bridge, encodeOtlp(sampleRequest(value, service)), PROTOBUF)).status).toBe(200);
+    await forwarder.flush();
+    return { accepted: fastPathCounts.accepted - before.accepted, replayed: fastPathCounts.replayed - before.replayed };
+  }
+
+  /** `name{labels}` -> last value, over the RW1 requests the receiver accepted. */
+  function writtenV1(): Map<string, number> {
+    const series = new Map<string, number>();
+    for (const request of receiver.received) {
+      if (request.message !== 'v1' || request.answered !== 204 || request.decoded === undefined) continue;
+      for (const s of request.decoded.timeseries) series.set(seriesKey(s.labels), s.samples[s.samples.length - 1].value);
+    }
+    return series;
+  }
+
+  it('after a 415 to RW2 the bridge sends RW1, and its exports are translated once (no replay), with the data intact', async () => {
+    receiver = await startFaultServer([{ status: 415 }]);
+    const forwarder = await startBridgeTo();
+    expect(forwarder.protobufMessage).toBe('v2');
+    // RW2: the fast path writes the request; the client turns those bytes into RW1 after the 415 (no replay).
+    expect(await exportOnce(forwarder, 1, 'before-fallback')).toEqual({ accepted: 1, replayed: 0 });
+    expect(forwarder.protobufMessage).toBe('v1');
+    // RW1 from now on: a fast-path builder would hold each request and translate it again to encode RW1.
+    expect(await exportOnce(forwarder, 2, 'after-fallback-1')).toEqual({ accepted: 0, replayed: 0 });
+    expect(await exportOnce(forwarder, 3, 'after-fallback-2')).toEqual({ accepted: 0, replayed: 0 });
+    expect(receiver.received.map((request) => `${request.message} ${request.answered}`)).toEqual(['v2 415', 'v1 204', 'v1 204', 'v1 204']);
+    const written = writtenV1();
+    for (const [service, value] of [['before-fallback', 1], ['after-fallback-1', 2], ['after-fallback-2', 3]] as const) {
+      expect(written.get(`queue_depth{instance="i-1",job="${service}",queue="a"}`)).toBe(value);
+      expect(written.get(`jobs_done_total{instance="i-1",job="${service}"}`)).toBe(value * 10);
+    }
+    expect(written.size).toBe(6);
+  });
+
+  it('a forwarder forced to RW1 (protobufMessage v1) never has its exports take the fast path', async () => {
+    receiver = await startFaultServer();
+    const forwarder = await startBridgeTo('v1');
+    expect(await exportOnce(forwarder, 4, 'forced-1')).toEqual({ accepted: 0, replayed: 0 });
+    expect(await exportOnce(forwarder, 5, 'forced-2')).toEqual({ accepted: 0, replayed: 0 });
+    expect(receiver.received.map((request) => `${request.message} ${request.answered}`)).toEqual(['v1 204', 'v1 204']);
+    expect(writtenV1().get('queue_depth{instance="i-1",job="forced-2",queue="a"}')).toBe(5);
   });
 });
 
