@@ -55,8 +55,13 @@ export function resetLabelSets(le: u32, quantile: u32): void {
   return start(SET_RECORDS) + <usize>set * RECORD_BYTES + 28;
 }
 
-/** The set of the `count` pairs at `pairs`; NO_SET when memory cannot grow. */
-export function findOrAddSet(pairs: usize, count: u32): u32 {
+/** hashPairs' second answer: whether the pairs have label name `le` or `quantile`. */
+export let pairsHavePutInName: bool = false;
+/** Where prefetchSet's loads go, so that they are not dropped as unused. */
+let prefetched: u64 = 0;
+
+/** The hash of the `count` pairs at `pairs` (and pairsHavePutInName). */
+export function hashPairs(pairs: usize, count: u32): u32 {
   let mixed: u64 = 0x9e3779b97f4a7c15 ^ <u64>count;
   let hasPutInName = false;
   for (let i: u32 = 0; i < count; i++) {
@@ -65,7 +70,28 @@ export function findOrAddSet(pairs: usize, count: u32): u32 {
     const name = <u32>pair;
     hasPutInName |= name == leName || name == quantileName;
   }
-  const hash = finishHash(mixed);
+  pairsHavePutInName = hasPutInName;
+  return finishHash(mixed);
+}
+
+/**
+ * Loads the slot a set of hash `hash` probes first, before its findOrAddHashedSet (point-labels.ts
+ * prefetchBatch): WebAssembly has no prefetch instruction; loads kept in a global, issued together,
+ * wait for memory together.
+ */
+// @ts-ignore: decorator
+@inline export function prefetchSet(hash: u32): void {
+  if (slotCount != 0) prefetched ^= load<u64>(start(SET_SLOTS) + (<usize>(hash & (slotCount - 1)) << 3));
+}
+
+/** The set of the `count` pairs at `pairs`; NO_SET when memory cannot grow. */
+export function findOrAddSet(pairs: usize, count: u32): u32 {
+  const hash = hashPairs(pairs, count);
+  return findOrAddHashedSet(pairs, count, hash, pairsHavePutInName);
+}
+
+/** findOrAddSet of pairs whose hashPairs was `hash` (and pairsHavePutInName `hasPutInName`). */
+export function findOrAddHashedSet(pairs: usize, count: u32, hash: u32, hasPutInName: bool): u32 {
   setWasAdded = false;
   // The free slot the probe stops at takes a new set, unless the slots must grow first (then a
   // second probe): most sets are new (~95% of the 10k bench request's points), so one probe, not two.

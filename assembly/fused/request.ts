@@ -16,7 +16,7 @@ import { clearAttributeLabels } from './attribute-labels';
 import { clearFloatLabels } from './float-labels';
 import { NO_SET, putInNameInSet, resetLabelSets, setPairCount, setPairs } from './label-sets';
 import { CONTEXT, MAX_CONTEXT, clearDeclined, setContextCount, setMaxSetPairs, setOfPairs } from './point-labels';
-import { DECLINE, NAMES, OK, earliest, latest, walkMetric, walkedPoints } from './points';
+import { DECLINE, NAMES, OK, earliest, latest, scanData, scannedMonotonic, scannedTemporality, walkMetric, walkedPoints } from './points';
 import { INPUT, SCRATCH, ensure, start } from './regions';
 import {
   DUPLICATE, NO_SERIES, addSample, rowAt, existingRecord, groupCount, histogramCount, isGroup, lastTimestamp, makeSeries, recordCount, resetSeries, rowCount,
@@ -66,6 +66,14 @@ export function fusedWalkMetric(kind: u32, from: u32, to: u32): i32 {
   const input = start(INPUT);
   return walkMetric(kind, input + from, input + to);
 }
+
+/** points.ts scanData of [from, to) of the request: its point count or -1; then fusedScannedTemporality / fusedScannedMonotonic. */
+export function fusedScanData(from: u32, to: u32): i32 {
+  const input = start(INPUT);
+  return scanData(input + from, input + to);
+}
+export function fusedScannedTemporality(): u32 { return scannedTemporality; }
+export function fusedScannedMonotonic(): u32 { return scannedMonotonic; }
 
 export function fusedWalkedPoints(): u32 { return walkedPoints; }
 export function fusedEarliest(): f64 { return <f64>earliest; }

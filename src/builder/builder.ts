@@ -220,7 +220,7 @@ export class V2WriteRequestBuilder {
             declined = true;
           }
         },
-        { lazyPoints: true },
+        { lazyPoints: true, scanData: fused.scanData },
       );
       if (declined) throw new Error('declined');
       fused.finish();

@@ -13,6 +13,7 @@
  */
 
 import type { Limits } from '../limits.js';
+import type { DataScanner } from '../otlp/model.js';
 import { utf8LongerThan } from '../limits.js';
 import { MetricType } from '../rw/types.js';
 import type { ExemplarOutput, FlatLabels, SeriesMetadata, SeriesSink } from '../translate/sink.js';
@@ -45,6 +46,9 @@ export interface FusedModuleExports extends FusedStringExports {
   fusedSetMetric(contextCount: number, type: number, help: number, unit: number): number;
   fusedWalkMetric(kind: number, from: number, to: number): number;
   fusedWalkedPoints(): number;
+  fusedScanData(from: number, to: number): number;
+  fusedScannedTemporality(): number;
+  fusedScannedMonotonic(): number;
   fusedEarliest(): number;
   fusedLatest(): number;
   fusedLabelledSample(pairCount: number, name: number, timestamp: number, value: number): number;
@@ -129,6 +133,21 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   inputBytes(): Uint8Array {
     return new Uint8Array(this.wasm.memory.buffer, this.inputAt, this.inputLength).slice();
   }
+
+  /**
+   * The decoder's DataScanner (src/otlp/model.ts): the module reads each data message of the request
+   * begin() copied in, so the decoder does not step over the points in JS.
+   */
+  readonly scanData: DataScanner = (start, end) => {
+    const count = this.wasm.fusedScanData(start, end);
+    if (count < 0) return undefined;
+    const scanned = this.scanned;
+    scanned.count = count;
+    scanned.temporality = this.wasm.fusedScannedTemporality() >>> 0;
+    scanned.monotonic = this.wasm.fusedScannedMonotonic() !== 0;
+    return scanned;
+  };
+  private readonly scanned = { count: 0, temporality: 0, monotonic: false };
 
   walk(metric: WalkedMetric, times: TimeRange): void {
     const strings = this.strings;

@@ -10,6 +10,7 @@ import {
 } from './decode-protobuf-points.js';
 import { OtlpDecodeError } from './errors.js';
 import type {
+  DataScanner,
   ExponentialHistogramDataPoint,
   ExportMetricsRequest,
   HistogramDataPoint,
@@ -41,12 +42,18 @@ export function decodeExportMetricsRequest(bytes: Uint8Array): ExportMetricsRequ
  *
  * `lazyPoints`: every metric keeps its data points as a byte range of `bytes` (MetricData.lazy), for
  * the wasm engine's fused path to walk; the points themselves are not decoded nor checked here.
+ * `scanData` then reads each data message in place of the decoder's loop (DataScanner).
  */
-export function forEachResourceMetrics(bytes: Uint8Array, visit: (resourceMetrics: ResourceMetrics) => void, options: { lazyPoints?: boolean } = {}): void {
+export function forEachResourceMetrics(
+  bytes: Uint8Array,
+  visit: (resourceMetrics: ResourceMetrics) => void,
+  options: { lazyPoints?: boolean; scanData?: DataScanner } = {},
+): void {
   const reader = new ProtoReader(bytes);
   const where = new Where();
   resetStacks();
   lazyPoints = options.lazyPoints === true;
+  scanData = lazyPoints ? options.scanData : undefined;
   try {
     while (reader.pos < bytes.length) {
       const tag = reader.tag();
@@ -62,6 +69,7 @@ export function forEachResourceMetrics(bytes: Uint8Array, visit: (resourceMetric
     throw error;
   } finally {
     lazyPoints = false;
+    scanData = undefined;
     resetStacks();
   }
 }
@@ -212,6 +220,18 @@ function decodeMetric(reader: ProtoReader, end: number, where: Where): Metric {
 
 /** Whether the request being decoded leaves data points as bytes (forEachResourceMetrics). */
 let lazyPoints = false;
+/** Reads data messages when lazyPoints (forEachResourceMetrics). */
+let scanData: DataScanner | undefined;
+
+/**
+ * The lazy data message [reader.pos, end) read by scanData, the reader moved to its end; undefined
+ * when there is no scanner or it leaves the message to the decoder.
+ */
+function scannedData(reader: ProtoReader, end: number): { count: number; temporality: number; monotonic: boolean } | undefined {
+  const scanned = scanData?.(reader.pos, end);
+  if (scanned !== undefined) reader.pos = end;
+  return scanned;
+}
 
 /** `data` with its points' byte range when decoding with `lazyPoints` (without the key otherwise: decoded trees compare equal). */
 function withLazy(data: MetricData, start: number, end: number, count: number): MetricData {
@@ -222,10 +242,11 @@ function withLazy(data: MetricData, start: number, end: number, count: number): 
 /** Gauge (data_points 1) and Sum (data_points 1, aggregation_temporality 2, is_monotonic 3). */
 function decodeNumberMetric(reader: ProtoReader, end: number, where: Where, type: 'gauge' | 'sum'): MetricData {
   const points: NumberDataPoint[] = [];
-  let temporality = 0;
-  let monotonic = false;
   const start = reader.pos;
-  let lazyCount = 0;
+  const scanned = scannedData(reader, end);
+  let temporality = scanned?.temporality ?? 0;
+  let monotonic = scanned !== undefined && scanned.monotonic;
+  let lazyCount = scanned?.count ?? 0;
   while (reader.pos < end) {
     const tag = reader.tag();
     if (tag === ((1 << 3) | WireType.LEN) && lazyPoints) {
@@ -245,9 +266,10 @@ function decodeNumberMetric(reader: ProtoReader, end: number, where: Where, type
 
 function decodeHistogramMetric(reader: ProtoReader, end: number, where: Where): MetricData {
   const points: HistogramDataPoint[] = [];
-  let temporality = 0;
   const start = reader.pos;
-  let lazyCount = 0;
+  const scanned = scannedData(reader, end);
+  let temporality = scanned?.temporality ?? 0;
+  let lazyCount = scanned?.count ?? 0;
   while (reader.pos < end) {
     const tag = reader.tag();
     if (tag === ((1 << 3) | WireType.LEN) && lazyPoints) {
@@ -266,9 +288,10 @@ function decodeHistogramMetric(reader: ProtoReader, end: number, where: Where): 
 
 function decodeExponentialHistogramMetric(reader: ProtoReader, end: number, where: Where): MetricData {
   const points: ExponentialHistogramDataPoint[] = [];
-  let temporality = 0;
   const start = reader.pos;
-  let lazyCount = 0;
+  const scanned = scannedData(reader, end);
+  let temporality = scanned?.temporality ?? 0;
+  let lazyCount = scanned?.count ?? 0;
   while (reader.pos < end) {
     const tag = reader.tag();
     if (tag === ((1 << 3) | WireType.LEN) && lazyPoints) {
@@ -288,7 +311,7 @@ function decodeExponentialHistogramMetric(reader: ProtoReader, end: number, wher
 function decodeSummaryMetric(reader: ProtoReader, end: number, where: Where): MetricData {
   const points: SummaryDataPoint[] = [];
   const start = reader.pos;
-  let lazyCount = 0;
+  let lazyCount = scannedData(reader, end)?.count ?? 0;
   while (reader.pos < end) {
     const tag = reader.tag();
     if (tag === ((1 << 3) | WireType.LEN) && lazyPoints) {

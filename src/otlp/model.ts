@@ -110,6 +110,14 @@ export interface LazyPoints {
   count: number;
 }
 
+/**
+ * Reads a data message's contents, the request's bytes [start, end), for forEachResourceMetrics with
+ * `lazyPoints`: its data_points count, aggregation_temporality (field 2) and is_monotonic (field 3),
+ * or undefined to leave the message to the decoder (which reports anything malformed). The answer
+ * may be reused by the next call.
+ */
+export type DataScanner = (start: number, end: number) => { count: number; temporality: number; monotonic: boolean } | undefined;
+
 export type MetricData =
   | { type: 'gauge'; points: NumberDataPoint[]; lazy?: LazyPoints }
   | { type: 'sum'; points: NumberDataPoint[]; temporality: number; monotonic: boolean; lazy?: LazyPoints }

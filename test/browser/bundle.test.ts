@@ -88,8 +88,11 @@ describe('browser bundle (esbuild, platform browser, no Node polyfills)', () => 
     // went from 71,616 to 84,290 B gzipped (engine WASM 10.9 -> 26.6 kB raw, 14.3 kB gzipped as base64);
     // then to 86 KiB when encodeRequests of a fused request was written in pieces by the module
     // (src/engine/fused-series.ts, writer.ts writePiece) instead of replayed: 85,724 -> 87,165 B, for
-    // about half the time of the bridge's and sender's add + encodeRequests (10k points: 41 -> 19 ms p10).
-    expect(rows[0].gzip).toBeLessThan(86 * 1024);
+    // about half the time of the bridge's and sender's add + encodeRequests (10k points: 41 -> 19 ms p10);
+    // then to 87 KiB when the walk prefetched its label set probes in batches and read each data message
+    // for the decoder (assembly/fused/points.ts makeBatch, scanData): 87,180 -> 88,5xx B, for ~15% less
+    // walk time at 100k points.
+    expect(rows[0].gzip).toBeLessThan(87 * 1024);
   });
 });
 

@@ -65,7 +65,9 @@ describe('fused path: byte for byte the general path', () => {
         ),
       );
       // Half the cases are made acceptable; some of those still decline (points the fast path leaves).
-      expect(accepted).toBeGreaterThan(cases / 5);
+      // About a quarter are taken, varying with the unseeded run (one run took 59 of 300): the bound
+      // only shows that the fast path ran.
+      expect(accepted).toBeGreaterThan(cases / 10);
     },
     FUZZ_TIMEOUT_MS,
   );
@@ -394,6 +396,29 @@ describe('fused path: declines and replays', () => {
     ['a sum of unspecified temporality (dropped)', sum({ isMonotonic: true }), 0],
     ['a temporality outside the enum (the decoder reads it)', withTemporality7(sum({ aggregationTemporality: 2 })), 0],
   ])('reads the temporality and monotonicity of %s as the decoder does', (_what, bytes, accepted) => {
+    expect(delta(() => expectSameOutcome({}, bytes)).accepted).toBe(accepted);
+  });
+
+  // The module reads each data message for the decoder (assembly/fused/points.ts scanData), or leaves
+  // it to the decoder's own loop. Hand-written wire bytes: protobufjs writes fields in number order only.
+  const field = (number: number, wireType: number, payload: number[]) => [...varint((number << 3) | wireType), ...payload];
+  const message = (number: number, payload: number[]) => field(number, 2, [...varint(payload.length), ...payload]);
+  const text = (value: string) => [...Buffer.from(value)];
+  const fixed64 = (value: bigint) => [...Buffer.from(new BigUint64Array([value]).buffer)];
+  const rawPoint = (value: string) =>
+    message(1, [...field(3, 1, fixed64(1_700_000_000_000_000_000n)), ...field(4, 1, [...Buffer.from(new Float64Array([1]).buffer)]), ...message(7, [...message(1, text('a')), ...message(2, message(1, text(value)))])]);
+  const rawSum = (...sumFields: number[][]) =>
+    new Uint8Array(message(1, message(2, message(2, [...message(1, text('s')), ...message(7, sumFields.flat())]))));
+  const points = [rawPoint('1'), rawPoint('2')].flat();
+  it.each([
+    ['temporality and monotonicity before the points', rawSum(field(2, 0, [2]), field(3, 0, [1]), points), 1],
+    ['temporality between the points, repeated (the last one counts)', rawSum(field(2, 0, [1]), rawPoint('1'), field(2, 0, [2]), rawPoint('2'), field(3, 0, [1])), 1],
+    ['a field the scan leaves to the decoder (number 9)', rawSum(points, field(9, 0, [5]), field(2, 0, [2]), field(3, 0, [1])), 1],
+    ['a temporality in 6 bytes (left to the decoder)', rawSum(points, field(2, 0, [0x82, 0x80, 0x80, 0x80, 0x80, 0x00]), field(3, 0, [1])), 1],
+    ['a monotonicity above 1 (true)', rawSum(points, field(2, 0, [2]), field(3, 0, [0x80, 0x01])), 1],
+    ['a point running past the sum', rawSum(points, [(1 << 3) | 2, 40, 1, 2]), 0],
+    ['a group wire type in the sum', rawSum(points, field(5, 3, [])), 0],
+  ])('reads a data message with %s as the decoder does', (_what, bytes, accepted) => {
     expect(delta(() => expectSameOutcome({}, bytes)).accepted).toBe(accepted);
   });
 
