@@ -74,6 +74,8 @@ export interface FusedImportHandler {
 }
 
 const WALK_OK = 0;
+/** copyInputUpTo's least copy: big enough to cost little per call, small enough to stay in cache. */
+const INPUT_CHUNK_BYTES = 256 * 1024;
 const DECLINED_LABEL = -1n;
 const SKIPPED_LABEL = -2n;
 const NO_VALUE = 0xffffffff;
@@ -93,6 +95,9 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   private readonly strings: FusedStrings;
   private inputAt = 0;
   private inputLength = 0;
+  /** The request's bytes, copied into the module as the decoder reaches them (copyInputUpTo). */
+  private input: Uint8Array = new Uint8Array(0);
+  private inputCopied = 0;
   private readonly maxSetPairs: number;
   /** target_info's label sets, as sink set ids: flat (name id, value id). */
   private readonly labelledSets: Int32Array[] = [];
@@ -124,13 +129,28 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     const [nameLabel, leLabel, quantileLabel] = this.putInIds;
     const at = this.wasm.fusedBeginRequest(bytes.length, nameLabel, leLabel, quantileLabel, Math.max(0, this.maxSetPairs)) >>> 0;
     if (at === 0) throw new FastPathDeclinedError('out of memory');
-    new Uint8Array(this.wasm.memory.buffer, at, bytes.length).set(bytes);
     this.inputAt = at;
     this.inputLength = bytes.length;
+    this.input = bytes;
+    this.inputCopied = 0;
+  }
+
+  /**
+   * Copies the request's bytes into the module up to `end` at least, a chunk at a time, just before
+   * the module reads them (scanData, walk): the bytes it scans and walks are then still in cache (at
+   * 100k points the request is 21 MB, copied whole it left the cache long before the walk got there).
+   */
+  private copyInputUpTo(end: number): void {
+    if (end <= this.inputCopied) return;
+    const from = this.inputCopied;
+    const to = Math.min(this.inputLength, Math.max(end, from + INPUT_CHUNK_BYTES));
+    new Uint8Array(this.wasm.memory.buffer, this.inputAt + from, to - from).set(this.input.subarray(from, to));
+    this.inputCopied = to;
   }
 
   /** A copy of the request's OTLP bytes (valid until the next begin). */
   inputBytes(): Uint8Array {
+    this.copyInputUpTo(this.inputLength);
     return new Uint8Array(this.wasm.memory.buffer, this.inputAt, this.inputLength).slice();
   }
 
@@ -139,6 +159,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
    * begin() copied in, so the decoder does not step over the points in JS.
    */
   readonly scanData: DataScanner = (start, end) => {
+    this.copyInputUpTo(end);
     const count = this.wasm.fusedScanData(start, end);
     if (count < 0) return undefined;
     const scanned = this.scanned;
@@ -159,6 +180,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     new Uint32Array(buffer, (this.wasm.fusedNamesPointer() >>> 0), names.length).set(names);
     new Uint32Array(buffer, (this.wasm.fusedContextPointer() >>> 0), contextIds.length).set(contextIds);
     const { start, end, count } = metric.points;
+    this.copyInputUpTo(end);
     const status = this.wasm.fusedWalkMetric(metric.kind, start, end);
     if (status !== WALK_OK || this.wasm.fusedWalkedPoints() !== count) throw new FastPathDeclinedError('the module declined a metric');
     times.add(this.wasm.fusedEarliest());
@@ -231,6 +253,9 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
    * request in one pass. Declines what a limit checked later by the general path could refuse.
    */
   finish(): void {
+    // The module keeps the request (inputBytes), not the caller's array, which may change after add().
+    this.copyInputUpTo(this.inputLength);
+    this.input = new Uint8Array(0);
     if (this.wasm.fusedSeriesCount() >= this.limits.maxSeries) throw new FastPathDeclinedError('maxSeries');
     if (this.wasm.fusedSeriesMayMerge() !== 0) throw new FastPathDeclinedError('a label set with le or quantile beside histogram buckets or quantiles');
     this.strings.flush();
