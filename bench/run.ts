@@ -218,7 +218,7 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  * Each case makes its builder in beforeAll and drops it in afterAll: a filled 100k-point builder holds
  * hundreds of MB, and builders kept alive by earlier cases would slow later ones through GC.
  */
-function addCases(bench: Bench, workload: Workload, outputs: OutputSizes, filter: RegExp | undefined): Row[] {
+function addCases(bench: Bench, workload: Workload, outputs: OutputSizes, filter: RegExp | undefined, warmUp: WarmUp): Row[] {
   const rows: Row[] = [];
   const size = formatCount(workload.points);
   const bytes = workload.otlpBytes;
@@ -238,6 +238,8 @@ function addCases(bench: Bench, workload: Workload, outputs: OutputSizes, filter
       beforeAll: () => {
         collectGarbage();
         prepare();
+        warmUpCase(fn, warmUp);
+        collectGarbage();
       },
       afterAll: () => {
         row.rssAfter = process.memoryUsage().rss;
@@ -328,6 +330,23 @@ function addCases(bench: Bench, workload: Workload, outputs: OutputSizes, filter
     return snappyCompress(encoded!);
   }, encodeOnce, dropEncoded);
   return rows;
+}
+
+/** Runs of a case before its samples: at most `runs`, and none started after `ms` (at least one). */
+interface WarmUp {
+  runs: number;
+  ms: number;
+}
+
+/**
+ * Brings a case to its steady state before tinybench samples it: V8 optimizes the JS and tiers the
+ * WASM up over the first runs (at 100k points the first ~8 runs of e2e/wasm took 150-210 ms, the later
+ * ones 120-170 ms), and tinybench's own warm-up is one setting for every case of a size (a run of
+ * naive takes 15 s there, one of the floor 50 ms).
+ */
+function warmUpCase(fn: () => unknown, warmUp: WarmUp): void {
+  const start = performance.now();
+  for (let run = 0; run < warmUp.runs && (run === 0 || performance.now() - start < warmUp.ms); run++) fn();
 }
 
 /**
@@ -510,12 +529,14 @@ async function main(): Promise<void> {
     console.error(`# ${workload.name}: ready in ${(performance.now() - started).toFixed(0)} ms (${formatBytes(workload.otlpBytes.length)} OTLP protobuf)`);
 
     // One Bench per size: small requests get many iterations, large ones at least 9 (with 5, medians
-    // of 100k moved by a third between runs on this shared machine).
+    // of 100k moved by a third between runs on this shared machine) and 3 s of them (with 1.5 s,
+    // e2e/wasm had 9 samples at ±28%). Each case first warms up (warmUpCase), but not in --quick.
     const large = points >= 100_000;
     const bench = args.quick
       ? new Bench({ time: 100, iterations: 3, warmupTime: 0, warmupIterations: 1 })
-      : new Bench({ time: large ? 1500 : 3000, iterations: large ? 9 : 20, warmupTime: 300, warmupIterations: large ? 1 : 3 });
-    const sizeRows = addCases(bench, workload, outputs, args.filter);
+      : new Bench({ time: 3000, iterations: large ? 9 : 20, warmupTime: 300, warmupIterations: large ? 1 : 3 });
+    const warmUp = args.quick ? { runs: 0, ms: 0 } : { runs: 10, ms: 2000 };
+    const sizeRows = addCases(bench, workload, outputs, args.filter, warmUp);
     if (sizeRows.length === 0) continue;
     for (const row of sizeRows) row.task.addEventListener('complete', notePeak);
     bench.addEventListener('cycle', (event) => console.error(`  ${event.task?.name} done`));
@@ -553,7 +574,8 @@ async function main(): Promise<void> {
     'the engine, build and write RW2 (cache dropped with an empty addRequest); `encode` = RW2 writer only',
     '(assembly cached); `snappy` = snappyCompress of the RW2 bytes; `encode-v1` = the same series as snappy RW1',
     '(encodeV1Snappy, the 415 fallback); `read` = readWriteRequest of the snappy RW2 body (what the embedded',
-    'receiver does). Times are medians of tinybench samples;',
+    'receiver does). Times are medians of tinybench samples, taken after each case ran up to 10 times (2 s at most;',
+    'not in --quick) to let V8 optimize its JS and tier its WASM up;',
     'rates are per OTLP input data point and per OTLP input byte (JSON bytes for the json row), whatever the',
     'stage. Output: RW2 snappy for e2e, exporter, snappy and floor (ours), naive\'s own RW2 snappy for naive, OTLP protobuf',
     'for otel-sdk/serialize, RW2 uncompressed for assemble+encode and encode. "RSS after": process RSS when the case',
