@@ -171,14 +171,24 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   private readonly scanned = { count: 0, temporality: 0, monotonic: false };
 
   walk(metric: WalkedMetric, times: TimeRange): void {
-    const strings = this.strings;
-    const names = [metric.name, metric.sumName, metric.countName, metric.bucketName].map((name) => this.labelValueId(name));
-    names.push(this.putInIds[1], this.putInIds[2], strings.id('+Inf'));
+    const name = this.labelValueId(metric.name);
+    const sumName = this.labelValueId(metric.sumName);
+    const countName = this.labelValueId(metric.countName);
+    const bucketName = this.labelValueId(metric.bucketName);
+    const infinity = this.strings.id('+Inf');
     const contextIds = this.contextIds(metric);
     this.setMetric(metric.metadata, contextIds.length / 3);
-    const buffer = this.wasm.memory.buffer;
-    new Uint32Array(buffer, (this.wasm.fusedNamesPointer() >>> 0), names.length).set(names);
-    new Uint32Array(buffer, (this.wasm.fusedContextPointer() >>> 0), contextIds.length).set(contextIds);
+    // Per metric (600 of them at 100k points): one view of module memory while it cannot grow.
+    const memory = this.memoryWords();
+    const names = this.wasm.fusedNamesPointer() >>> 2;
+    memory[names] = name;
+    memory[names + 1] = sumName;
+    memory[names + 2] = countName;
+    memory[names + 3] = bucketName;
+    memory[names + 4] = this.putInIds[1];
+    memory[names + 5] = this.putInIds[2];
+    memory[names + 6] = infinity;
+    memory.set(contextIds, this.wasm.fusedContextPointer() >>> 2);
     const { start, end, count } = metric.points;
     this.copyInputUpTo(end);
     const status = this.wasm.fusedWalkMetric(metric.kind, start, end);
@@ -186,6 +196,14 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     times.add(this.wasm.fusedEarliest());
     times.add(this.wasm.fusedLatest());
   }
+
+  /** Module memory as u32 words: the last view, unless memory grew since. */
+  private memoryWords(): Uint32Array {
+    const buffer = this.wasm.memory.buffer;
+    if (this.words.buffer !== buffer) this.words = new Uint32Array(buffer);
+    return this.words;
+  }
+  private words = new Uint32Array(0);
 
   /**
    * The metric's context labels for the module: per label, name id, value id (NO_VALUE: delete),

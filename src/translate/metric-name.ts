@@ -1,5 +1,6 @@
 import { Otlp2PrwError } from '../errors.js';
 import { type TranslationStrategy, addsSuffixes, allowsUtf8 } from './options.js';
+import { BoundedMemo } from './bounded-memo.js';
 import { unitWords } from './units.js';
 
 /** The OTLP shape a name is built for (otlptranslator's MetricType). */
@@ -143,6 +144,18 @@ function startsWithDigit(value: string): boolean {
  * `By/s` -> `bytes_per_second`, `1` -> "", `{request}` -> "".
  */
 export function translateUnit(unit: string): string {
+  let translated = translatedUnits.get(unit);
+  if (translated === undefined) {
+    translated = translateUnitOnce(unit);
+    translatedUnits.set(unit, translated);
+  }
+  return translated;
+}
+
+/** translateUnit's answers: a metric's unit is translated once per metric, and exporters use a few units. */
+const translatedUnits = new BoundedMemo<string, string>(1024);
+
+function translateUnitOnce(unit: string): string {
   const words = unitWords(unit);
   const main = cleanUnit(words.main);
   const per = cleanUnit(words.per);
