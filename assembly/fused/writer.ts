@@ -60,64 +60,6 @@ function use(id: u32): u32 {
   return id == 0 ? 0 : load<u32>(start(SYMBOL_OF) + (<usize>id << 2));
 }
 
-/**
- * The merged label ids of one series, name then value (filled by mergeLabels): room for 2046 labels,
- * the most src/engine/fused-request.ts lets a set have (MAX_SERIES_LABELS) with its two put-ins.
- */
-const LABELS_MAX: u32 = 4096;
-const LABELS: usize = memory.data(<i32>LABELS_MAX * 4);
-
-/** A series' labels in name order into LABELS (`extraName` NO_LABEL: none); returns the id count. */
-function mergeLabels(set: u32, name: u32, extraName: u32, extraValue: u32): u32 {
-  const pairs = setPairs(set);
-  const pairCount = setPairCount(set);
-  let firstName = nameLabel;
-  let firstValue = name;
-  let secondName = extraName;
-  let secondValue = extraValue;
-  if (secondName != NO_LABEL && rankOf(secondName) < rankOf(firstName)) {
-    firstName = extraName;
-    firstValue = extraValue;
-    secondName = nameLabel;
-    secondValue = name;
-  }
-  let firstRank = rankOf(firstName);
-  let secondRank = secondName == NO_LABEL ? 0xffffffff : rankOf(secondName);
-  let n: u32 = 0;
-  for (let p: u32 = 0; p < pairCount; p++) {
-    const pair = load<u64>(pairs + (<usize>p << 3));
-    const rank = rankOf(<u32>pair);
-    if (firstRank < rank) {
-      store<u32>(LABELS + (<usize>n << 2), firstName);
-      store<u32>(LABELS + (<usize>n << 2), firstValue, 4);
-      n += 2;
-      firstRank = secondRank;
-      firstName = secondName;
-      firstValue = secondValue;
-      secondRank = 0xffffffff;
-      if (firstRank < rank) {
-        store<u32>(LABELS + (<usize>n << 2), firstName);
-        store<u32>(LABELS + (<usize>n << 2), firstValue, 4);
-        n += 2;
-        firstRank = 0xffffffff;
-      }
-    }
-    store<u64>(LABELS + (<usize>n << 2), pair);
-    n += 2;
-  }
-  if (firstRank != 0xffffffff) {
-    store<u32>(LABELS + (<usize>n << 2), firstName);
-    store<u32>(LABELS + (<usize>n << 2), firstValue, 4);
-    n += 2;
-    if (secondRank != 0xffffffff) {
-      store<u32>(LABELS + (<usize>n << 2), secondName);
-      store<u32>(LABELS + (<usize>n << 2), secondValue, 4);
-      n += 2;
-    }
-  }
-  return n;
-}
-
 const UNKNOWN: u32 = 0xffffffff;
 let setBytesLength: u32 = 0;
 
@@ -151,39 +93,6 @@ function extraPointOf(set: u32, name: u32): u32 {
 }
 
 /**
- * The set's labels_refs bytes (its pairs' symbols as varints), made on its first series, once its
- * labels are numbered: per set, its id and the chunk's length (u32 each, for forgetSetBytes), (pairs +
- * 1) u32 byte ends, then the bytes, at SET_BYTES + the offset kept in its writer cache (with their
- * size, which is UNKNOWN until then). A histogram point's ~17 series share them. False when memory
- * cannot grow.
- */
-function makeSetBytes(set: u32): bool {
-  const pairs = setPairs(set);
-  const count = setPairCount(set);
-  const offset = setBytesLength;
-  // Two symbol varints of at most 5 bytes per pair, 8 bytes for copyBytes to read past the end.
-  if (!ensure(SET_BYTES, <u64>offset + 8 + ((<u64>count + 1) << 2) + <u64>count * 10 + 8)) return false;
-  const chunk = start(SET_BYTES) + offset;
-  const ends = chunk + 8;
-  let at = ends + ((<usize>count + 1) << 2);
-  const bytes = at;
-  store<u32>(ends, 0);
-  for (let p: u32 = 0; p < count; p++) {
-    const pair = load<u64>(pairs + (<usize>p << 3));
-    at = writeVarint(at, symbolOf(<u32>pair));
-    at = writeVarint(at, symbolOf(<u32>(pair >> 32)));
-    store<u32>(ends + ((<usize>p + 1) << 2), <u32>(at - bytes));
-  }
-  setBytesLength = <u32>(at - start(SET_BYTES)) + 8;
-  store<u32>(chunk, set);
-  store<u32>(chunk, setBytesLength - offset, 4);
-  const cache = setWriterCache(set);
-  store<u32>(cache, <u32>(at - bytes));
-  store<u32>(cache, offset + 8, 4);
-  return true;
-}
-
-/**
  * Forgets the set bytes made by the last write (they hold its symbols): only those sets' caches are
  * reset, as only the strings it numbered are (a request of 10k points has ~10k sets, a piece of 2000
  * series a few hundred).
@@ -205,18 +114,73 @@ function copySetBytes(at: usize, set: u32, from: u32, to: u32): usize {
 }
 
 /**
- * On a set's first series (`record`'s, that of row `firstRow` in a group), numbers all its labels in
- * name order (the general path's numbering) and makes the set's labels_refs bytes; after it, the set's
- * labels all have their symbols. False when memory cannot grow.
+ * On a set's first series (`record`'s, that of row `firstRow` in a group), numbers the series' labels
+ * in name order (the general path's numbering: its pairs with `__name__` and the group's `le` or
+ * `quantile` put in by rank) and makes the set's labels_refs bytes; after it, the set's labels all
+ * have their symbols. One pass over the pairs, which also finds where the put-ins go (the writer
+ * cache's insertion points). False when memory cannot grow.
+ *
+ * The bytes: per set, its id and the chunk's length (u32 each, for forgetSetBytes), (pairs + 1) u32
+ * byte ends, then its pairs' symbols as varints, at SET_BYTES + the offset kept in its writer cache
+ * (with their size, which is UNKNOWN until then). A histogram point's ~17 series share them.
  */
 function numberSet(record: usize, firstRow: u32): bool {
   const set = load<u32>(record);
-  if (load<u32>(setWriterCache(set)) != UNKNOWN) return true;
+  const cache = setWriterCache(set);
+  if (load<u32>(cache) != UNKNOWN) return true;
+  const name = load<u32>(record, 4);
   const extraName = load<u32>(record, 8);
-  const extraValue = extraName == NO_LABEL ? 0 : load<u32>(rowAt(firstRow), 28);
-  const n = mergeLabels(set, load<u32>(record, 4), extraName, extraValue);
-  for (let l: u32 = 0; l < n; l++) use(load<u32>(LABELS + (<usize>l << 2)));
-  return makeSetBytes(set);
+  const pairs = setPairs(set);
+  const count = setPairCount(set);
+  const offset = setBytesLength;
+  // Two symbol varints of at most 5 bytes per pair, 8 bytes for copyBytes to read past the end.
+  if (!ensure(SET_BYTES, <u64>offset + 8 + ((<u64>count + 1) << 2) + <u64>count * 10 + 8)) return false;
+  // The put-ins in rank order: `__name__` ranks before `le` and `quantile` (UTF-8: '_' < 'l' < 'q').
+  let firstName = nameLabel;
+  let firstValue = name;
+  let secondName = extraName;
+  let secondValue = extraName == NO_LABEL ? 0 : load<u32>(rowAt(firstRow), 28);
+  if (secondName != NO_LABEL && rankOf(secondName) < rankOf(firstName)) {
+    firstName = extraName;
+    firstValue = secondValue;
+    secondName = nameLabel;
+    secondValue = name;
+  }
+  let firstRank = rankOf(firstName);
+  let secondRank = secondName == NO_LABEL ? 0xffffffff : rankOf(secondName);
+  const chunk = start(SET_BYTES) + offset;
+  const ends = chunk + 8;
+  let at = ends + ((<usize>count + 1) << 2);
+  const bytes = at;
+  store<u32>(ends, 0);
+  for (let p: u32 = 0; p <= count; p++) {
+    const pair = p < count ? load<u64>(pairs + (<usize>p << 3)) : 0;
+    const rank = p < count ? rankOf(<u32>pair) : 0xffffffff;
+    // The put-ins that rank before this pair (all of them after the last) go in here.
+    while (firstRank < rank) {
+      use(firstName);
+      use(firstValue);
+      if (firstName == nameLabel) store<u32>(cache, p, 8);
+      else {
+        store<u32>(cache, firstName, 12);
+        store<u32>(cache, p, 16);
+      }
+      firstRank = secondRank;
+      firstName = secondName;
+      firstValue = secondValue;
+      secondRank = 0xffffffff;
+    }
+    if (p == count) break;
+    at = writeVarint(at, use(<u32>pair));
+    at = writeVarint(at, use(<u32>(pair >> 32)));
+    store<u32>(ends + ((<usize>p + 1) << 2), <u32>(at - bytes));
+  }
+  setBytesLength = <u32>(at - start(SET_BYTES)) + 8;
+  store<u32>(chunk, set);
+  store<u32>(chunk, setBytesLength - offset, 4);
+  store<u32>(cache, <u32>(at - bytes));
+  store<u32>(cache, offset + 8, 4);
+  return true;
 }
 
 /** `at` in OUTPUT with room for `bytes` more and the slack after, OUTPUT grown (and `at` moved) if need be; 0 when memory cannot grow. */

@@ -81,7 +81,7 @@ const SKIPPED_LABEL = -2n;
 const NO_VALUE = 0xffffffff;
 /** Context labels the module takes (assembly/fused/point-labels.ts MAX_CONTEXT). */
 const MAX_CONTEXT = 1024;
-/** Labels of a series the module merges at most (assembly/fused/writer.ts). */
+/** Labels of a series the module takes at most: a set's pairs and its two put-ins (a point merges at most 2048 pairs, assembly/fused/point-labels.ts). */
 const MAX_SERIES_LABELS = 2046;
 /** Label names series put in: `__name__`, and `le` (classic histograms) or `quantile` (summaries). */
 const PUT_IN_NAMES = ['__name__', 'le', 'quantile'];
