@@ -226,6 +226,7 @@ export class V2WriteRequestBuilder {
       fused.finish();
       this.dataPoints = dataPoints;
     } catch {
+      fused.abandon();
       fastPathCounts.declined++;
       return false;
     }

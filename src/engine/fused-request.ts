@@ -148,6 +148,11 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     this.inputCopied = to;
   }
 
+  /** Drops the caller's bytes of a request the fast path declined: begin() kept them to copy from. */
+  abandon(): void {
+    this.input = new Uint8Array(0);
+  }
+
   /** A copy of the request's OTLP bytes (valid until the next begin). */
   inputBytes(): Uint8Array {
     this.copyInputUpTo(this.inputLength);

@@ -136,6 +136,27 @@ describe('fused path: byte for byte the general path', () => {
       expect(accepted).toBe(1);
     }
   });
+
+  // Number and histogram points are made in batches (points.ts makeBatch): 16 points, fewer when their
+  // merged pairs fill the batch (300 attributes a point: 7 points).
+  const wide = (kind: 'gauge' | 'histogram', ids: number[]) => {
+    const dataPoints = ids.map((id) => ({
+      attributes: [...Array.from({ length: 299 }, (_, a) => ({ key: `a${a}`, value: { stringValue: `v${a}` } })), { key: 'id', value: { intValue: String(id) } }],
+      timeUnixNano: '1700000000000000000',
+      ...(kind === 'gauge' ? { asDouble: id } : { count: '3', sum: id, explicitBounds: [1, 2], bucketCounts: ['1', '1', '1'] }),
+    }));
+    const data = kind === 'gauge' ? { gauge: { dataPoints } } : { histogram: { aggregationTemporality: 2, dataPoints } };
+    return encodeOtlp({ resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }] }, scopeMetrics: [{ metrics: [{ name: 'm', ...data }] }] }] });
+  };
+  const ids = Array.from({ length: 40 }, (_, i) => i);
+  it.each([
+    ['40 gauge points of 300 attributes', wide('gauge', ids), 1],
+    ['40 histogram points of 300 attributes', wide('histogram', ids), 1],
+    ['a point repeated 37 points later, in another batch', wide('gauge', [...ids, 3]), 0],
+    ['a point repeated in its batch', wide('histogram', [0, 1, 2, 1]), 0],
+  ])('batches %s as the general path makes them, or declines', (_what, bytes, accepted) => {
+    expect(delta(() => expectSameOutcome({}, bytes)).accepted).toBe(accepted);
+  });
 });
 
 /**
