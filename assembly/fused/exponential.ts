@@ -23,9 +23,10 @@ export const MAX_EXACT_COUNT: u64 = <u64>1 << 53;
   return bits >= 31 ? (value < 0 ? -1 : 0) : value >> bits;
 }
 
-/** One layout's output: spans (offset i32, length u32) and deltas (i64), written where told. */
+/** One layout's output: spans (offset i32, length u32) and deltas (i64), written where told, and the deltas' varint bytes. */
 let spanCount: u32 = 0;
 let deltaCount: u32 = 0;
+let deltaBytes: u32 = 0;
 let spans: usize = 0;
 let deltas: usize = 0;
 let previous: i64 = 0;
@@ -36,6 +37,7 @@ function emit(count: i64): void {
   const span = spans + (<usize>(spanCount - 1) << 3);
   store<u32>(span, load<u32>(span, 4) + 1, 4);
   store<i64>(deltas + (<usize>deltaCount << 3), count - previous);
+  deltaBytes += varintSize(zigzag64(count - previous));
   deltaCount++;
   previous = count;
 }
@@ -58,6 +60,7 @@ export function convertBucketsLayout(counts: usize, n: u32, offset: i32, scaleDo
   deltas = deltaOut;
   spanCount = 0;
   deltaCount = 0;
+  deltaBytes = 0;
   previous = 0;
   if (n == 0) return;
   const first = <i64>shiftRight(offset, scaleDown) + 1;
@@ -89,6 +92,7 @@ export function convertBucketsLayout(counts: usize, n: u32, offset: i32, scaleDo
 
 export function layoutSpanCount(): u32 { return spanCount; }
 export function layoutDeltaCount(): u32 { return deltaCount; }
+export function layoutDeltaBytes(): u32 { return deltaBytes; }
 
 // @ts-ignore: decorator
 @inline function zigzag64(value: i64): u64 {
@@ -110,12 +114,6 @@ function spansSize(at: usize, n: u32): u32 {
     const inner = spanSize(load<i32>(at + (<usize>i << 3)), load<u32>(at + (<usize>i << 3), 4));
     size += 1 + varintSize(inner) + inner;
   }
-  return size;
-}
-
-function deltasSize(at: usize, n: u32): u32 {
-  let size: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) size += varintSize(zigzag64(load<i64>(at + (<usize>i << 3))));
   return size;
 }
 
@@ -157,15 +155,13 @@ export function histogramBound(spanTotal: u32, deltaTotal: u32): u32 {
 
 /**
  * Writes TimeSeries.histograms (field 3, tag and length) at `out`; returns the byte length. Negative
- * then positive layout at (negSpans, negN, negDeltas, negD) and (posSpans, ...).
+ * then positive layout at (negSpans, negN, negDeltas, negD, their varint bytes) and (posSpans, ...).
  */
 export function writeHistogram(
   out: usize, count: u64, sum: f64, schema: i32, zeroCount: u64, stale: bool, timestamp: i64, startTimestamp: i64,
-  negSpans: usize, negSpanN: u32, negDeltas: usize, negDeltaN: u32,
-  posSpans: usize, posSpanN: u32, posDeltas: usize, posDeltaN: u32,
+  negSpans: usize, negSpanN: u32, negDeltas: usize, negDeltaN: u32, negDeltaBytes: u32,
+  posSpans: usize, posSpanN: u32, posDeltas: usize, posDeltaN: u32, posDeltaBytes: u32,
 ): u32 {
-  const negDeltaBytes = deltasSize(negDeltas, negDeltaN);
-  const posDeltaBytes = deltasSize(posDeltas, posDeltaN);
   let size: u32 = 1 + (stale ? varintSize(STALE_NAN_BITS) : varintSize(count));
   size += staleOrDoubleSize(sum, stale);
   if (schema != 0) size += 1 + varintSize(zigzag32(schema));

@@ -16,7 +16,7 @@ import {
 import { I64, LEN, VARINT, enter, lengthEnd, readFixed64, readVarint, resetMalformed, setCursor, setLimit, skipField, zigzag32 } from './wire';
 import * as wire from './wire';
 import {
-  MAX_EXACT_COUNT, MAX_SCHEMA, convertBucketsLayout, histogramBound, inexact, layoutDeltaCount, layoutSpanCount, resetInexact, writeHistogram,
+  MAX_EXACT_COUNT, MAX_SCHEMA, convertBucketsLayout, histogramBound, inexact, layoutDeltaBytes, layoutDeltaCount, layoutSpanCount, resetInexact, writeHistogram,
 } from './exponential';
 
 export const GAUGE: u32 = 0;
@@ -495,9 +495,11 @@ function exponentialPoint(): void {
   convertBucketsLayout(positiveCounts, positiveN, positiveOffset, scaleDown, positiveSpans, positiveDeltas);
   const positiveSpanN = layoutSpanCount();
   const positiveDeltaN = layoutDeltaCount();
+  const positiveDeltaBytes = layoutDeltaBytes();
   convertBucketsLayout(negativeCounts, negativeN, negativeOffset, scaleDown, negativeSpans, negativeDeltas);
   const negativeSpanN = layoutSpanCount();
   const negativeDeltaN = layoutDeltaCount();
+  const negativeDeltaBytes = layoutDeltaBytes();
   if (inexact) {
     failed = true;
     return;
@@ -510,8 +512,8 @@ function exponentialPoint(): void {
   const stale = (flags & NO_RECORDED_VALUE) != 0;
   const length = writeHistogram(
     out, count, sum, schema, zeroCount, stale, timeMs, startMs,
-    negativeSpans, negativeSpanN, negativeDeltas, negativeDeltaN,
-    positiveSpans, positiveSpanN, positiveDeltas, positiveDeltaN,
+    negativeSpans, negativeSpanN, negativeDeltas, negativeDeltaN, negativeDeltaBytes,
+    positiveSpans, positiveSpanN, positiveDeltas, positiveDeltaN, positiveDeltaBytes,
   );
   histogramWritten(length);
   if (histogramSeries(set, nameId(NAME), length, startMs, setWasAdded) >= DUPLICATE) failed = true;
