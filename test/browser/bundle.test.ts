@@ -90,7 +90,7 @@ describe('browser bundle (esbuild, platform browser, no Node polyfills)', () => 
     // (src/engine/fused-series.ts, writer.ts writePiece) instead of replayed: 85,724 -> 87,165 B, for
     // about half the time of the bridge's and sender's add + encodeRequests (10k points: 41 -> 19 ms p10);
     // then to 87 KiB when the walk prefetched its label set probes in batches and read each data message
-    // for the decoder (assembly/fused/points.ts makeBatch, scanData): 87,180 -> 88,767 B, for ~15% less
+    // for the decoder (assembly/fused/points.ts makeBatch, scanData): 87,180 -> 88,617 B, for ~15% less
     // walk time at 100k points.
     expect(rows[0].gzip).toBeLessThan(87 * 1024);
   });
