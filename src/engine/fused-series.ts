@@ -37,6 +37,8 @@ export class FusedSeries {
   private readonly row: Int32Array;
   /** The records' fields, copied out. */
   private readonly records: Uint32Array;
+  /** Where the module's rows start in `sets.pool`, in u32 words. */
+  private readonly rowsWord: number;
 
   constructor(
     private readonly wasm: FusedModuleExports,
@@ -74,7 +76,10 @@ export class FusedSeries {
     for (let set = 0; set < setCount; set++) start[set] = (wasm.fusedSetPairsPointer(set) >>> 0) / 4;
     if (setCount > 0) start[setCount] = start[setCount - 1] + 2 * wasm.fusedSetPairCount(setCount - 1);
     this.sets = { size: setCount, pool: new Uint32Array(wasm.memory.buffer), start };
+    // The rows in the same view (extraValueOf).
+    this.rowsWord = (wasm.fusedRowsPointer() >>> 0) / 4;
   }
+
 
   setOf(s: number): number {
     return this.records[this.record[s] * RECORD_WORDS + SET];
@@ -89,7 +94,7 @@ export class FusedSeries {
   }
 
   extraValueOf(s: number): number {
-    return this.row[s] < 0 ? NO_LABEL : new Uint32Array(this.wasm.memory.buffer, this.wasm.fusedRowsPointer() >>> 0)[this.row[s] * ROW_WORDS + ROW_EXTRA_VALUE];
+    return this.row[s] < 0 ? NO_LABEL : this.sets.pool[this.rowsWord + this.row[s] * ROW_WORDS + ROW_EXTRA_VALUE];
   }
 
   /**
