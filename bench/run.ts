@@ -31,7 +31,7 @@
  *                        translate with label objects, joined-label keys and a Map of symbols, protobufjs
  *                        encode of RW2, snappy-wasm. OTLP bytes -> snappy RW2 bytes, like e2e.
  * - exporter/wasm:      what PrometheusRemoteWriteExporter does per export, on the same SDK ResourceMetrics as
- *                        otel-sdk/serialize: per resource, reset(); addRequest(fromSdkResourceMetrics(rm));
+ *                        otel-sdk/serialize: per resource, reset(); add(SdkMetricsEncoder.encode(rm));
  *                        encodeSnappy() (no HTTP). SDK objects in, snappy RW2 out: the exporter's e2e.
  * - otel-sdk/serialize:  the OTel JS SDK's ProtobufMetricsSerializer.serializeRequest on the same data as SDK
  *                        ResourceMetrics (bench/sdk-resource-metrics.ts; one call per resource, summaries
@@ -55,7 +55,7 @@ import { Bench, type Task } from 'tinybench';
 import { type EngineKind, V2WriteRequestBuilder, readWriteRequest, snappyCompress } from '../dist/index.js';
 import { BENCHMARKS_FILE, SECTION_OWNERS, readSection } from './benchmarks-file.js';
 import { type ChartGroup, renderChart } from './chart.js';
-import { fromSdkResourceMetrics } from '../dist/otlp/from-sdk.js';
+import { SdkMetricsEncoder } from '../dist/otlp/sdk-to-protobuf.js';
 import { countDataPoints } from './floor.js';
 import { NaivePipeline } from './naive-pipeline.js';
 import { type SdkWorkload, toSdkResourceMetrics } from './sdk-resource-metrics.js';
@@ -196,12 +196,13 @@ function sdkOutputs(workload: Workload): Pick<OutputSizes, 'sdkOtlpBytes' | 'sdk
   let points = 0;
   let exporterSnappy = 0;
   const builder = new V2WriteRequestBuilder({ limits: BENCH_LIMITS });
+  const encoder = new SdkMetricsEncoder();
   for (const resourceMetrics of sdk.resourceMetrics) {
     const otlp = ProtobufMetricsSerializer.serializeRequest(resourceMetrics) ?? new Uint8Array(0);
     bytes += otlp.length;
     points += countDataPoints(otlp);
-    const direct = builder.reset().addRequest(fromSdkResourceMetrics(resourceMetrics)).encodeSnappy();
-    // The exporter's shortcut must give what the OTLP bytes the SDK would send give.
+    const direct = builder.reset().add(encoder.encode(resourceMetrics)).encodeSnappy();
+    // The exporter's own encoding must give what the OTLP bytes the SDK would send give.
     if (!equalBytes(direct, builder.reset().add(otlp).encodeSnappy())) console.warn(`!! ${workload.name}: exporter/wasm output differs from the SDK's OTLP bytes`);
     exporterSnappy += direct.length;
   }
@@ -308,13 +309,16 @@ function addCases(bench: Bench, workload: Workload, outputs: OutputSizes, filter
 
   // The SDK's objects are built once, outside the clock: an application holds them anyway.
   let sdk: SdkWorkload | undefined;
+  let sdkEncoder: SdkMetricsEncoder | undefined;
   add('exporter/wasm', outputs.sdkOtlpBytes, outputs.exporterSnappy, () => {
-    for (const resourceMetrics of sdk!.resourceMetrics) builder!.reset().addRequest(fromSdkResourceMetrics(resourceMetrics)).encodeSnappy();
+    for (const resourceMetrics of sdk!.resourceMetrics) builder!.reset().add(sdkEncoder!.encode(resourceMetrics)).encodeSnappy();
   }, () => {
     sdk = toSdkResourceMetrics(bytes);
+    sdkEncoder = new SdkMetricsEncoder();
     builder = new V2WriteRequestBuilder({ engine: 'wasm', limits: BENCH_LIMITS });
   }, () => {
     sdk = undefined;
+    sdkEncoder = undefined;
     builder = undefined;
   }, outputs.sdkPoints);
   add('otel-sdk/serialize', outputs.sdkOtlpBytes, outputs.sdkOtlpBytes, () => {
@@ -590,7 +594,7 @@ async function main(): Promise<void> {
     'valid RW2 output of about the same series (see "Workloads"). `otel-sdk/serialize`: what the OTel JS SDK already',
     'pays per export to serialize the same data to OTLP protobuf (no summaries: the SDK has none; rates per point',
     'it serializes, MB/s of the OTLP it writes). `exporter/wasm`: what our OTel SDK exporter does per export with',
-    'the same SDK objects (fromSdkResourceMetrics, addRequest, encodeSnappy per resource; no HTTP), rated like',
+    'the same SDK objects (SdkMetricsEncoder to OTLP protobuf, add, encodeSnappy per resource; no HTTP), rated like',
     'otel-sdk/serialize. `floor`: an allocation-free walk of the OTLP bytes + snappy of our',
     'RW2 output, the least any converter does.',
     '',

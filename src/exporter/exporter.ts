@@ -1,7 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import type { AggregationTemporality, InstrumentType, PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { V2WriteRequestBuilder } from '../builder/builder.js';
-import { SdkAggregationTemporality, fromSdkResourceMetrics } from '../otlp/from-sdk.js';
+import { SdkAggregationTemporality, SdkMetricsEncoder } from '../otlp/sdk-to-protobuf.js';
 import { ExporterOptionError } from './errors.js';
 import { FetchRemoteWriter } from './fetch-writer.js';
 import type { MetricsRemoteWriter, PrometheusRemoteWriteExporterOptions, WriteResult } from './types.js';
@@ -21,13 +21,18 @@ const FAILED = 1 as ExportResultCode;
  *   });
  *   const meterProvider = new MeterProvider({ resource, readers: [reader] });
  *
- * Each export converts the SDK's ResourceMetrics in-process (no OTLP bytes), translates it as
- * Prometheus's OTLP receiver would, and hands the builder to the writer. It asks for cumulative
- * temporality: Prometheus counters and histograms are cumulative.
+ * Each export writes the SDK's ResourceMetrics as OTLP protobuf in-process (SdkMetricsEncoder: the
+ * bytes an OTLP exporter would send), translates it as Prometheus's OTLP receiver would (with the
+ * wasm engine, through the builder's fast path), and hands the builder to the writer. It asks for
+ * cumulative temporality: Prometheus counters and histograms are cumulative.
+ *
+ * The SDK's objects are the application's own, not untrusted input: `limits.maxRequestBytes` (the
+ * size of the OTLP each export makes) is off unless set.
  */
 export class PrometheusRemoteWriteExporter implements PushMetricExporter {
   private readonly builder: V2WriteRequestBuilder;
   private readonly writer: MetricsRemoteWriter;
+  private readonly encoder = new SdkMetricsEncoder();
   private readonly exports = new Set<Promise<void>>();
   private shutdownOnce: Promise<void> | undefined;
   private readonly log = diag.createComponentLogger({ namespace: 'otlp2prw/PrometheusRemoteWriteExporter' });
@@ -38,7 +43,10 @@ export class PrometheusRemoteWriteExporter implements PushMetricExporter {
       throw new ExporterOptionError('sender', 'replaces the built-in writer: configure url, headers and timeoutMillis on the sender instead');
     }
     if (!sender && url === undefined) throw new ExporterOptionError('url', 'is required (or pass a sender)');
-    this.builder = new V2WriteRequestBuilder(builderOptions);
+    this.builder = new V2WriteRequestBuilder({
+      ...builderOptions,
+      limits: { maxRequestBytes: Number.POSITIVE_INFINITY, ...builderOptions.limits },
+    });
     this.writer = sender ?? new FetchRemoteWriter({ url: url as string, headers, timeoutMillis });
   }
 
@@ -83,7 +91,7 @@ export class PrometheusRemoteWriteExporter implements PushMetricExporter {
     const builder = this.builder;
     try {
       builder.reset();
-      builder.addRequest(fromSdkResourceMetrics(metrics));
+      builder.add(this.encoder.encode(metrics));
     } catch (error) {
       // A TranslationError (onInvalidMetric: 'reject') or a value the OTLP decoder would refuse.
       this.log.error('could not convert the metrics', error);

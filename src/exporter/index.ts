@@ -6,4 +6,4 @@ export { PrometheusRemoteWriteExporter } from './exporter.js';
 export { FetchRemoteWriter, type FetchRemoteWriterOptions } from './fetch-writer.js';
 export { ExporterOptionError, RemoteWriteSendError, RemoteWriteSendErrorCode } from './errors.js';
 export type { MetricsRemoteWriter, PrometheusRemoteWriteExporterOptions, WriteResult } from './types.js';
-export { fromSdkResourceMetrics } from '../otlp/from-sdk.js';
+export { SdkMetricsEncoder, fromSdkResourceMetrics } from '../otlp/sdk-to-protobuf.js';

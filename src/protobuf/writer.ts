@@ -132,6 +132,11 @@ export class ProtoWriter {
 
   /** A double given as raw bits, so NaN payloads (the stale marker) survive exactly. */
   doubleBits(lo: number, hi: number): void {
+    this.fixed64(lo, hi);
+  }
+
+  /** A fixed64 (or sfixed64) from its unsigned 32-bit halves. */
+  fixed64(lo: number, hi: number): void {
     this.ensure(8);
     this.view.setUint32(this.pos, lo, true);
     this.view.setUint32(this.pos + 4, hi, true);

@@ -254,6 +254,16 @@ describe('PrometheusRemoteWriteExporter', () => {
       expect(receiver.received).toHaveLength(0);
     });
 
+    it('limits: maxRequestBytes applies to the OTLP an export makes only when set; the others as given', async () => {
+      const metrics = await sampleMetrics();
+      const capped = await exportOnce(new PrometheusRemoteWriteExporter({ url, limits: { maxRequestBytes: 64 } }), metrics);
+      expect(capped).toMatchObject({ code: ExportResultCode.FAILED, error: { name: 'LimitError', limit: 'maxRequestBytes' } });
+      const fewSeries = await exportOnce(new PrometheusRemoteWriteExporter({ url, limits: { maxSeries: 1 } }), metrics);
+      expect(fewSeries).toMatchObject({ code: ExportResultCode.FAILED, error: { name: 'LimitError', limit: 'maxSeries' } });
+      expect(receiver.received).toHaveLength(0);
+      expect(await exportOnce(new PrometheusRemoteWriteExporter({ url, limits: { maxSeries: 1000 } }), metrics)).toEqual({ code: ExportResultCode.SUCCESS });
+    });
+
     it('SUCCESS without a request when nothing translates to a series', async () => {
       const metrics = await sampleMetrics();
       const empty = { resource: metrics.resource, scopeMetrics: [] };
