@@ -42,6 +42,10 @@
  *                        converter can do.
  * Rates are per OTLP input data point (a histogram or summary point counts as one) and per byte of
  * OTLP input, whatever stage the row covers, so rows of one size compare directly.
+ *
+ * A full run also times e2e/wasm, e2e/js and the floor alternating, request by request, on its 10k and
+ * 100k workloads (bench/interleaved.ts): the summary shows e2e/wasm ÷ floor both ways, and the
+ * alternating section of BENCHMARKS.md is rewritten.
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -57,6 +61,7 @@ import { BENCHMARKS_FILE, SECTION_OWNERS, readSection } from './benchmarks-file.
 import { type ChartGroup, renderChart } from './chart.js';
 import { SdkMetricsEncoder } from '../dist/otlp/sdk-to-protobuf.js';
 import { countDataPoints } from './floor.js';
+import { ALTERNATING_RUNS, type Timing, timeAlternating, wasmFloorRatios, writeAlternatingSection } from './interleaved.js';
 import { NaivePipeline } from './naive-pipeline.js';
 import { type SdkWorkload, toSdkResourceMetrics } from './sdk-resource-metrics.js';
 import { builderWasmMemoryBytes, probeWasmMemoryBytes } from './wasm-memory.js';
@@ -457,8 +462,11 @@ function comparedNsPerPoint(rows: Row[]): Map<string, Map<string, number>> {
   return bySize;
 }
 
-/** The issue C comparison: medians of the compared rows and the ratios between them. */
-function summaryTables(rows: Row[]): string {
+/**
+ * The issue C comparison: medians of the compared rows and the ratios between them, with e2e/wasm ÷
+ * floor also from the alternating timing (bench/interleaved.ts) where a full run made one.
+ */
+function summaryTables(rows: Row[], alternating: Map<string, Timing>): string {
   const compared = rows.filter((row) => COMPARED.includes(row.name.slice(row.name.indexOf('/') + 1)));
   const bySize = comparedNsPerPoint(rows);
   const ratio = (sizeMap: Map<string, number>, slower: string, faster: string): string => {
@@ -467,12 +475,14 @@ function summaryTables(rows: Row[]): string {
     return a === undefined || b === undefined ? '' : `${(a / b).toFixed(a / b >= 10 ? 0 : 2)}×`;
   };
   const ratios = [
-    '| workload | naive ÷ e2e/wasm | naive ÷ e2e/js | e2e/wasm ÷ floor | e2e/js ÷ floor | e2e/wasm ÷ e2e/js | exporter/wasm ÷ OTel SDK serialize |',
-    '|---|--:|--:|--:|--:|--:|--:|',
+    '| workload | naive ÷ e2e/wasm | naive ÷ e2e/js | e2e/wasm ÷ floor | e2e/wasm ÷ floor, alternating (p10 / p50) | e2e/js ÷ floor | e2e/wasm ÷ e2e/js | exporter/wasm ÷ OTel SDK serialize |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const [name, sizeMap] of bySize) {
+    const timing = alternating.get(name);
+    const side = timing === undefined ? '' : wasmFloorRatios(timing).map((r) => `${r.toFixed(2)}×`).join(' / ');
     ratios.push(
-      `| ${name} | ${ratio(sizeMap, 'naive', 'e2e/wasm')} | ${ratio(sizeMap, 'naive', 'e2e/js')} | ${ratio(sizeMap, 'e2e/wasm', 'floor')} | ` +
+      `| ${name} | ${ratio(sizeMap, 'naive', 'e2e/wasm')} | ${ratio(sizeMap, 'naive', 'e2e/js')} | ${ratio(sizeMap, 'e2e/wasm', 'floor')} | ${side} | ` +
         `${ratio(sizeMap, 'e2e/js', 'floor')} | ${ratio(sizeMap, 'e2e/wasm', 'e2e/js')} | ${ratio(sizeMap, 'exporter/wasm', 'otel-sdk/serialize')} |`,
     );
   }
@@ -524,6 +534,9 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   const workloads: Array<{ workload: Workload; outputs: OutputSizes }> = [];
+  // A full run also times e2e/wasm, e2e/js and the floor alternating (bench/interleaved.ts) on its 10k and
+  // 100k workloads: its rows run minutes apart, and this machine's speed drifts by up to 2x within minutes.
+  const alternating = new Map<string, Timing>();
   for (const points of sizes) {
     const started = performance.now();
     const workload = makeWorkload(points);
@@ -548,6 +561,13 @@ async function main(): Promise<void> {
     notePeak();
     rows.push(...sizeRows);
     console.log(`\n${rowsTable(sizeRows)}`);
+    const alternatingRuns = ALTERNATING_RUNS.get(points);
+    if (runKind === 'full' && alternatingRuns !== undefined) {
+      collectGarbage();
+      const timing = timeAlternating(workload, alternatingRuns);
+      alternating.set(workload.name, timing);
+      console.error(`  alternating: e2e/wasm ÷ floor p10 / p50 ${wasmFloorRatios(timing).map((r) => r.toFixed(2)).join(' / ')}`);
+    }
   }
   const maxRss = process.resourceUsage().maxRSS * 1024;
 
@@ -558,12 +578,13 @@ async function main(): Promise<void> {
     `load average ${loadBefore.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end`;
   const memory = `Peak RSS: ${formatBytes(peakRss)} sampled with process.memoryUsage() after each case; process.resourceUsage().maxRSS ${formatBytes(maxRss)} (includes generating the workloads).`;
   const initLine = `First builder per engine (WASM compile included): wasm ${formatDuration(init.wasm)}, js ${formatDuration(init.js)}.`;
-  console.log(`\n${summaryTables(rows)}\n\n${workloadTable(workloads)}\n\n${environment}\n${memory}\n${initLine}`);
+  console.log(`\n${summaryTables(rows, alternating)}\n\n${workloadTable(workloads)}\n\n${environment}\n${memory}\n${initLine}`);
 
   if (runKind === undefined) {
     console.error('\n(--filter or --sizes given: BENCHMARKS.md left as it was)');
     return;
   }
+  if (alternating.size > 0) writeAlternatingSection([...alternating.values()], loadBefore, 'npm run bench');
   const report = [
     '# Benchmarks',
     '',
@@ -598,7 +619,7 @@ async function main(): Promise<void> {
     'otel-sdk/serialize. `floor`: an allocation-free walk of the OTLP bytes + snappy of our',
     'RW2 output, the least any converter does.',
     '',
-    summaryTables(rows),
+    summaryTables(rows, alternating),
     '',
     ...rowsBySize(rows),
     '## Workloads and output sizes',
