@@ -11,6 +11,7 @@ import {
   writeMetadataV1,
   writeSampleV1,
 } from '../rw/encode-v1.js';
+import type { SeriesMetadata } from '../translate/sink.js';
 import type { LabelSets } from './label-sets.js';
 import type { SeriesRows } from './order-samples.js';
 import type { SeriesTable } from './series-table.js';
@@ -37,10 +38,12 @@ export function writeSeriesV1(writer: ProtoWriter, table: SeriesTable, rows: Ser
   const metadata = new Map<string, MetricMetadataV1>();
   const plan = new Int32Array(MERGE_PLAN_LENGTH);
   const runs = new Int32Array(3);
+  let lastMetadata: SeriesMetadata | undefined;
   for (let r = 0; r < series.length; r++) {
     const s = series[r];
     writer.tag(1, WireType.LEN);
-    writer.fork();
+    // A series spells its ~15 labels out: mostly 128 bytes to 16 KiB.
+    writer.forkWide();
     // The set's labels in up to three runs of its encoded bytes, `__name__` and the extra label put in
     // between (each replacing a pair of its name): merge-labels.ts keptPairRuns.
     const set = table.setOf(s);
@@ -67,8 +70,12 @@ export function writeSeriesV1(writer: ProtoWriter, table: SeriesTable, rows: Ser
     }
     for (let h = rows.histogramStart[s]; h < rows.histogramStart[s + 1]; h++) writeHistogramV1(writer, table.histograms[h]);
     writer.join();
-    // Families in order of first series; the last series of a family decides its metadata.
-    const { type, family, help, unit } = table.metadataOf[s];
+    // Families in order of first series; the last series of a family decides its metadata. A metric's
+    // series share one metadata object and come in a row: only a change needs the map.
+    const seriesMetadata = table.metadataOf[s];
+    if (seriesMetadata === lastMetadata) continue;
+    lastMetadata = seriesMetadata;
+    const { type, family, help, unit } = seriesMetadata;
     const known = metadata.get(family);
     if (known === undefined || known.type !== type || known.help !== help || known.unit !== unit) {
       metadata.set(family, { type, metricFamilyName: family, help, unit });

@@ -175,19 +175,34 @@ export class ProtoWriter {
     this.pos += 1;
   }
 
-  /** Ends the body begun by the matching fork() and writes its length prefix. */
+  /**
+   * fork() for a body that is probably 128 bytes to 16 KiB long (an RW1 series with its labels spelled
+   * out): two length bytes are reserved, so join() moves the body only when it is shorter or longer.
+   */
+  forkWide(): void {
+    this.ensure(2);
+    // Marked negative: join() reads the reserved width from the sign.
+    this.forks.push(-this.pos - 1);
+    this.pos += 2;
+  }
+
+  /** Ends the body begun by the matching fork() or forkWide() and writes its length prefix. */
   join(): void {
-    const start = this.forks.pop() as number;
-    const bodyStart = start + 1;
+    const mark = this.forks.pop() as number;
+    const reserved = mark < 0 ? 2 : 1;
+    const start = mark < 0 ? -mark - 1 : mark;
+    const bodyStart = start + reserved;
     const length = this.pos - bodyStart;
-    if (length < 0x80) {
+    if (length < 0x80 && reserved === 1) {
       this.buf[start] = length;
       return;
     }
     const prefix = varint32Size(length);
-    this.ensure(prefix - 1);
-    this.buf.copyWithin(start + prefix, bodyStart, this.pos);
-    this.pos += prefix - 1;
+    if (prefix !== reserved) {
+      this.ensure(prefix - reserved);
+      this.buf.copyWithin(start + prefix, bodyStart, this.pos);
+      this.pos += prefix - reserved;
+    }
     let pos = start;
     let value = length;
     while (value > 0x7f) {
