@@ -1,6 +1,6 @@
 /**
  * BENCHMARKS.md has several writers: bench/run.ts writes the whole file; bench/interleaved.ts,
- * bench/memory.ts and bench/bridge/load.ts each own one section between markers named after them. run.ts carries those
+ * bench/batch.ts, bench/memory.ts and bench/bridge/load.ts each own one section between markers named after them. run.ts carries those
  * sections over, so the scripts can run in any order.
  */
 
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const BENCHMARKS_FILE = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 
 /** The scripts that own a section, in the order their sections appear. */
-export const SECTION_OWNERS = ['bench/interleaved.ts', 'bench/memory.ts', 'bench/bridge/load.ts'] as const;
+export const SECTION_OWNERS = ['bench/interleaved.ts', 'bench/batch.ts', 'bench/memory.ts', 'bench/bridge/load.ts'] as const;
 export type SectionOwner = (typeof SECTION_OWNERS)[number];
 
 const markers = (owner: SectionOwner) => [`<!-- ${owner}: start -->`, `<!-- ${owner}: end -->`] as const;

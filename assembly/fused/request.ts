@@ -2,6 +2,7 @@
 // every rule per resource, scope, metric and distinct string (src/engine/fused-request.ts).
 //
 //   fusedBeginRequest(bytes)  -> where JS copies the OTLP request (0: out of memory)
+//   fusedExtendInput(bytes)   -> the same, grown for another request after the held ones
 //   fusedWalkMetric(kind, start, end) per metric, after JS wrote its names (fusedNamesPointer), its
 //                             context labels (fusedContextPointer + fusedSetContext) and metadata
 //   fusedLabelledSample(...)  a sample of labels given whole (target_info)
@@ -39,6 +40,16 @@ export function fusedBeginRequest(bytes: u32, nameLabel: u32, leLabel: u32, quan
   resetSeries();
   resetWriter(nameLabel);
   setMaxSetPairs(maxSetPairs);
+  if (!ensure(INPUT, <u64>bytes + 16)) return 0;
+  return start(INPUT);
+}
+
+/**
+ * Makes the request's input `bytes` long, keeping what JS copied in: a builder's next add() appends
+ * its OTLP request after the held ones, whose series, sets and strings stay. Where the input now is
+ * (8 bytes of slack after), 0 when memory cannot grow.
+ */
+export function fusedExtendInput(bytes: u32): usize {
   if (!ensure(INPUT, <u64>bytes + 16)) return 0;
   return start(INPUT);
 }

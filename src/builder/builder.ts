@@ -152,9 +152,13 @@ export class V2WriteRequestBuilder {
   add(input: Uint8Array | string | object, format?: OtlpInputFormat): this {
     let request: ExportMetricsRequest;
     this.checkRequestBytes(input);
+    if (input instanceof Uint8Array && format !== 'json') {
+      if ((this.requests === 0 || this.holdsFused) && this.tryFused(input)) return this;
+      this.replayFused();
+      return this.addProtobuf(input);
+    }
     this.replayFused();
     if (input instanceof Uint8Array) {
-      if (format !== 'json') return this.requests === 0 && this.tryFused(input) ? this : this.addProtobuf(input);
       request = decodeExportMetricsRequestJson(input);
     } else if (typeof input === 'string') request = decodeExportMetricsRequestJson(input);
     else request = fromJsonObject(input);
@@ -196,19 +200,23 @@ export class V2WriteRequestBuilder {
   }
 
   /**
-   * The fused path (wasm engine, first protobuf request of an empty builder): the translator's rules
-   * above the points, the module for the points and the bytes. True when it took the request; false,
-   * with nothing changed but caches, when it declined (anything it cannot produce exactly as the
-   * general path would, including every error: the general path then throws its own).
+   * The fused path (wasm engine, protobuf requests added to an empty builder or to ones the fused path
+   * holds): the translator's rules above the points, the module for the points and the bytes. True
+   * when it took the request; false when it declined (anything it cannot produce exactly as the
+   * general path would, including every error: the general path then throws its own). A declined
+   * first request changes nothing but caches; a declined later one leaves the held requests to be
+   * replayed (replayFused), as the module's tables hold part of it.
    */
   private tryFused(bytes: Uint8Array): boolean {
     const fused = this.fused;
-    if (fused === undefined || bytes.length > FAST_PATH_MAX_REQUEST_BYTES) return false;
+    const appending = this.holdsFused;
+    if (fused === undefined || (appending ? fused.heldBytes : 0) + bytes.length > FAST_PATH_MAX_REQUEST_BYTES) return false;
+    let dataPoints = 0;
     try {
-      fused.begin(bytes);
+      if (appending) fused.append(bytes);
+      else fused.begin(bytes);
       const context = this.translator.startRequest(fused);
       let declined = false;
-      let dataPoints = 0;
       forEachResourceMetrics(
         bytes,
         (resourceMetrics) => {
@@ -224,7 +232,6 @@ export class V2WriteRequestBuilder {
       );
       if (declined) throw new Error('declined');
       fused.finish();
-      this.dataPoints = dataPoints;
     } catch {
       fused.abandon();
       fastPathCounts.declined++;
@@ -233,24 +240,32 @@ export class V2WriteRequestBuilder {
     fastPathCounts.accepted++;
     this.holdsFused = true;
     this.fusedEncoded = false;
-    this.requests = 1;
+    this.requests++;
+    this.dataPoints += dataPoints;
     return true;
   }
 
-  /** Before anything but encode/encodeSnappy/stats: the held fused request goes through the general path. */
+  /**
+   * Before anything but encode/encodeSnappy/stats and a fused add(): the held fused requests go
+   * through the general path, one add each, as they came.
+   */
   private replayFused(): void {
     if (!this.holdsFused || this.fused === undefined) return;
-    const bytes = this.fused.inputBytes();
+    const requests = this.fused.requestBytes();
     fastPathCounts.replayed++;
+    const held = { requests: this.requests, dataPoints: this.dataPoints };
     this.requests = 0;
-    const dataPoints = this.dataPoints;
     this.dataPoints = 0;
     try {
-      this.addProtobuf(bytes);
+      for (const bytes of requests) this.addProtobuf(bytes);
     } catch (error) {
-      // The general path refused what the fast path took (it should not): the request stays held.
-      this.requests = 1;
-      this.dataPoints = dataPoints;
+      // The general path refused what the fast path took (it should not). The general path's part is
+      // dropped; the requests stay held (unless a declined add() left the module's tables unusable).
+      this.series.reset();
+      this.engine.reset();
+      this.assembler.setsChanged();
+      this.requests = held.requests;
+      this.dataPoints = held.dataPoints;
       throw error;
     }
     this.holdsFused = false;
@@ -309,10 +324,8 @@ export class V2WriteRequestBuilder {
 
   /** The RW2 request as protobuf bytes (uncompressed). */
   encode(): Uint8Array {
-    if (this.holdsFused && this.fused !== undefined) {
-      this.fusedEncoded = true;
-      return this.fused.write().slice();
-    }
+    const fusedBytes = this.fusedBytes();
+    if (fusedBytes !== undefined) return fusedBytes.slice();
     const rows = this.symbolizeAll();
     this.writer.reset();
     this.assembler.write(this.writer, rows, this.allSeries(), this.encodeOptions);
@@ -321,7 +334,8 @@ export class V2WriteRequestBuilder {
 
   /** The RW2 request as the body Remote-Write sends: protobuf, snappy block compressed. */
   encodeSnappy(): Uint8Array {
-    if (this.holdsFused && this.fused !== undefined) return this.encodeFusedSnappy(this.fused);
+    const fusedBytes = this.fusedBytes();
+    if (fusedBytes !== undefined) return this.compressFused(fusedBytes);
     const rows = this.symbolizeAll();
     const writer = this.writer;
     const compressor = new SnappyBlockWriter();
@@ -335,10 +349,25 @@ export class V2WriteRequestBuilder {
     return compressor.finish();
   }
 
-  /** encodeSnappy of the fused request: compressed from WASM memory a megabyte or so at a time. */
-  private encodeFusedSnappy(fused: FusedRequest): Uint8Array {
-    this.fusedEncoded = true;
-    const bytes = fused.write();
+  /**
+   * The held fused requests as RW2 bytes (a view of WASM memory), or undefined when none are held or
+   * the module cannot write them: then they are replayed, for the general path to write (or refuse).
+   */
+  private fusedBytes(): Uint8Array | undefined {
+    if (!this.holdsFused || this.fused === undefined) return undefined;
+    try {
+      const bytes = this.fused.write();
+      this.fusedEncoded = true;
+      return bytes;
+    } catch (error) {
+      if (!(error instanceof FastPathDeclinedError)) throw error;
+      this.replayFused();
+      return undefined;
+    }
+  }
+
+  /** encodeSnappy of the fused request's bytes: compressed from WASM memory a megabyte or so at a time. */
+  private compressFused(bytes: Uint8Array): Uint8Array {
     if (bytes.length <= SNAPPY_ONE_CALL_BYTES) return snappyCompress(bytes);
     const compressor = new SnappyBlockWriter();
     let at = 0;

@@ -41,6 +41,7 @@ export const fastPathCounts = { accepted: 0, declined: 0, replayed: 0 };
 
 export interface FusedModuleExports extends FusedStringExports {
   fusedBeginRequest(bytes: number, nameLabel: number, leLabel: number, quantileLabel: number, maxSetPairs: number): number;
+  fusedExtendInput(bytes: number): number;
   fusedNamesPointer(): number;
   fusedContextPointer(): number;
   fusedSetMetric(contextCount: number, type: number, help: number, unit: number): number;
@@ -94,7 +95,14 @@ const NOT_CHECKED = { of: undefined, version: -1, kind: -1, ids: [] };
 export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHandler {
   private readonly strings: FusedStrings;
   private inputAt = 0;
+  /** Bytes of input: the held requests', one after another, and the one being added. */
   private inputLength = 0;
+  /** Where the request being added starts in the input (the decoder's offsets are its own). */
+  private base = 0;
+  /** Where each held request starts in the input, and the one being added. */
+  private readonly requestStarts: number[] = [];
+  /** Whether the request being added was appended (its start is the last of requestStarts). */
+  private appending = false;
   /** The request's bytes, copied into the module as the decoder reaches them (copyInputUpTo). */
   private input: Uint8Array = new Uint8Array(0);
   private inputCopied = 0;
@@ -105,8 +113,8 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   /** contextIds' last answer (none at a request's start: string ids are per request). */
   private checkedContext: { of: ContextLabels | undefined; version: number; kind: number; ids: number[] } = NOT_CHECKED;
   private symbols = 0;
-  /** Whether the module's output is a piece (FusedSeries.write), not the whole request finish() wrote. */
-  private pieceWritten = false;
+  /** Whether the module's output is the whole of the held requests (not yet, or a piece since: FusedSeries.write). */
+  private written = false;
 
   constructor(
     private readonly wasm: FusedModuleExports,
@@ -131,8 +139,36 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     if (at === 0) throw new FastPathDeclinedError('out of memory');
     this.inputAt = at;
     this.inputLength = bytes.length;
+    this.base = 0;
+    this.requestStarts.length = 0;
+    this.requestStarts.push(0);
+    this.appending = false;
     this.input = bytes;
     this.inputCopied = 0;
+  }
+
+  /**
+   * Starts another request after the held ones (a builder's next add()): its series join theirs, as
+   * the general path's second add() adds to the first one's. finish() then writes them all.
+   */
+  append(bytes: Uint8Array): void {
+    this.copyInputUpTo(this.inputLength);
+    const base = this.inputLength;
+    const at = this.wasm.fusedExtendInput(base + bytes.length) >>> 0;
+    if (at === 0) throw new FastPathDeclinedError('out of memory');
+    this.inputAt = at;
+    this.inputLength = base + bytes.length;
+    this.base = base;
+    this.requestStarts.push(base);
+    this.appending = true;
+    this.input = bytes;
+    this.inputCopied = base;
+    this.checkedContext = NOT_CHECKED;
+  }
+
+  /** Input bytes of the requests held (begun or appended and finished). */
+  get heldBytes(): number {
+    return this.inputLength;
   }
 
   /**
@@ -144,19 +180,31 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     if (end <= this.inputCopied) return;
     const from = this.inputCopied;
     const to = Math.min(this.inputLength, Math.max(end, from + INPUT_CHUNK_BYTES));
-    new Uint8Array(this.wasm.memory.buffer, this.inputAt + from, to - from).set(this.input.subarray(from, to));
+    new Uint8Array(this.wasm.memory.buffer, this.inputAt + from, to - from).set(this.input.subarray(from - this.base, to - this.base));
     this.inputCopied = to;
   }
 
-  /** Drops the caller's bytes of a request the fast path declined: begin() kept them to copy from. */
+  /**
+   * Drops the caller's bytes of a request the fast path declined: begin() or append() kept them to copy
+   * from. A declined append also leaves the module's tables with part of its series: the held
+   * requests' bytes stay (requestBytes) for the general path, but nothing can be written from here
+   * until the next begin().
+   */
   abandon(): void {
     this.input = new Uint8Array(0);
+    if (this.appending) {
+      this.appending = false;
+      this.inputLength = this.requestStarts.pop() as number;
+      this.inputCopied = Math.min(this.inputCopied, this.inputLength);
+      this.base = this.requestStarts[this.requestStarts.length - 1];
+    }
   }
 
-  /** A copy of the request's OTLP bytes (valid until the next begin). */
-  inputBytes(): Uint8Array {
+  /** Copies of the held requests' OTLP bytes, in the order they were added (valid until the next begin). */
+  requestBytes(): Uint8Array[] {
     this.copyInputUpTo(this.inputLength);
-    return new Uint8Array(this.wasm.memory.buffer, this.inputAt, this.inputLength).slice();
+    const starts = this.requestStarts;
+    return starts.map((from, r) => new Uint8Array(this.wasm.memory.buffer, this.inputAt + from, (starts[r + 1] ?? this.inputLength) - from).slice());
   }
 
   /**
@@ -164,8 +212,9 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
    * begin() copied in, so the decoder does not step over the points in JS.
    */
   readonly scanData: DataScanner = (start, end) => {
-    this.copyInputUpTo(end);
-    const count = this.wasm.fusedScanData(start, end);
+    const base = this.base;
+    this.copyInputUpTo(base + end);
+    const count = this.wasm.fusedScanData(base + start, base + end);
     if (count < 0) return undefined;
     const scanned = this.scanned;
     scanned.count = count;
@@ -195,8 +244,9 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     memory[names + 6] = infinity;
     memory.set(contextIds, this.wasm.fusedContextPointer() >>> 2);
     const { start, end, count } = metric.points;
-    this.copyInputUpTo(end);
-    const status = this.wasm.fusedWalkMetric(metric.kind, start, end);
+    const base = this.base;
+    this.copyInputUpTo(base + end);
+    const status = this.wasm.fusedWalkMetric(metric.kind, base + start, base + end);
     if (status !== WALK_OK || this.wasm.fusedWalkedPoints() !== count) throw new FastPathDeclinedError('the module declined a metric');
     times.add(this.wasm.fusedEarliest());
     times.add(this.wasm.fusedLatest());
@@ -272,21 +322,19 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   }
 
   /**
-   * Ends the request: the strings' bytes go to the module, which numbers the symbols and writes the
-   * request in one pass. Declines what a limit checked later by the general path could refuse.
+   * Ends the request: the strings' bytes go to the module. Declines what a limit checked later by the
+   * general path could refuse. The Remote-Write request is written when it is asked for (write), once
+   * for all the requests held.
    */
   finish(): void {
-    // The module keeps the request (inputBytes), not the caller's array, which may change after add().
+    // The module keeps the requests (requestBytes), not the caller's array, which may change after add().
     this.copyInputUpTo(this.inputLength);
     this.input = new Uint8Array(0);
     if (this.wasm.fusedSeriesCount() >= this.limits.maxSeries) throw new FastPathDeclinedError('maxSeries');
     if (this.wasm.fusedSeriesMayMerge() !== 0) throw new FastPathDeclinedError('a label set with le or quantile beside histogram buckets or quantiles');
     this.strings.flush();
-    const symbols = this.wasm.fusedWriteRequest(this.strings.count, this.withCreated ? 1 : 0);
-    if (symbols < 0) throw new FastPathDeclinedError('out of memory');
-    if (symbols > this.limits.maxSymbols) throw new FastPathDeclinedError('maxSymbols');
-    this.symbols = symbols;
-    this.pieceWritten = false;
+    this.written = false;
+    this.appending = false;
   }
 
   get symbolCount(): number {
@@ -305,18 +353,30 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     return this.wasm.fusedHistogramCount();
   }
 
-  /** The request finish() wrote (again, if a piece was written since): a view of module memory, valid until it writes again. */
+  /**
+   * The held requests as one Remote-Write request, numbering the symbols and writing it in one pass
+   * unless the output holds it: a view of module memory, valid until it writes again. Throws
+   * FastPathDeclinedError when it cannot (memory) or the general path would refuse it (maxSymbols).
+   */
   write(): Uint8Array {
-    if (this.pieceWritten) {
-      if (this.wasm.fusedWriteRequest(this.strings.count, this.withCreated ? 1 : 0) < 0) throw new FastPathDeclinedError('out of memory');
-      this.pieceWritten = false;
+    if (!this.written) {
+      const symbols = this.wasm.fusedWriteRequest(this.strings.count, this.withCreated ? 1 : 0);
+      if (symbols < 0) throw new FastPathDeclinedError('out of memory');
+      if (symbols > this.limits.maxSymbols) throw new FastPathDeclinedError('maxSymbols');
+      this.symbols = symbols;
+      this.written = true;
     }
     return new Uint8Array(this.wasm.memory.buffer, (this.wasm.fusedOutputPointer() >>> 0), this.wasm.fusedOutputLength() >>> 0);
   }
 
-  /** The request's series one by one, to be written in pieces (encodeRequests); the next write() writes the whole again. */
+  /**
+   * The request's series one by one, to be written in pieces (encodeRequests); the next write() writes
+   * the whole again. Written whole first, so that its symbols are checked against maxSymbols (a piece
+   * has at most as many).
+   */
   series(): FusedSeries {
-    this.pieceWritten = true;
+    this.write();
+    this.written = false;
     const [name, le, quantile] = this.putInIds;
     return new FusedSeries(this.wasm, this.strings.count, this.strings.texts, [name, le, quantile], this.seriesCount, this.withCreated);
   }

@@ -459,12 +459,18 @@ describe('fused path: declines and replays', () => {
     expect(wasm.add(good).encode()).toEqual(js.add(good).encode());
   });
 
-  it('a second add() replays the held request through the general path', () => {
-    const other = gauge([point([{ key: 'b', value: { stringValue: '2' } }])]);
+  it('a second add() joins the held request on the fused path, unless it repeats a held series (target_info too)', () => {
+    const sameResource = gauge([point([{ key: 'b', value: { stringValue: '2' } }])]);
+    const again = new V2WriteRequestBuilder({ engine: 'wasm' }).add(good);
+    expect(delta(() => again.add(sameResource))).toMatchObject({ accepted: 0, declined: 1 });
+    expect(again.encode()).toEqual(new V2WriteRequestBuilder({ engine: 'js' }).add(good).add(sameResource).encode());
+    const other = encodeOtlp({
+      resourceMetrics: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'api' } }, { key: 'host', value: { stringValue: 'h2' } }] }, scopeMetrics: [{ metrics: [{ name: 'g', gauge: { dataPoints: [point([{ key: 'b', value: { stringValue: '2' } }])] } }] }] }],
+    });
     const wasm = new V2WriteRequestBuilder({ engine: 'wasm' });
     const js = new V2WriteRequestBuilder({ engine: 'js' });
     expect(delta(() => wasm.add(good)).accepted).toBe(1);
-    wasm.add(other);
+    expect(delta(() => wasm.add(other)).accepted).toBe(1);
     js.add(good).add(other);
     expect(wasm.stats).toEqual(js.stats);
     expect(wasm.encode()).toEqual(js.encode());
