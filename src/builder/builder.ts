@@ -35,10 +35,11 @@ export interface BuilderOptions extends TranslationOptions {
   /** Resource limits on what one builder accepts (src/limits.ts); each defaults to a generous cap. */
   limits?: Partial<Limits>;
   /**
-   * Whether the wasm engine may take a request through its fast path (default true): the first
-   * protobuf add() after a reset is translated and, by encode(), encodeSnappy() or encodeRequests()
-   * (RW2), written in WASM. Anything else after it (build, RW1, a second add) first translates the
-   * request again the general way, so turn it off where that is the rule (requests always sent as RW1).
+   * Whether the wasm engine may take requests through its fast path (default true): protobuf add()s
+   * after a reset are translated and, by encode(), encodeSnappy() or encodeRequests() (RW2), written in
+   * WASM. Anything else after them (build, RW1, OTLP JSON, a request the fast path declines) first
+   * translates them again the general way, so turn it off where that is the rule (requests always
+   * sent as RW1).
    */
   fastPath?: boolean;
 }

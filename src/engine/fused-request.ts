@@ -149,7 +149,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
 
   /**
    * Starts another request after the held ones (a builder's next add()): its series join theirs, as
-   * the general path's second add() adds to the first one's. finish() then writes them all.
+   * the general path's second add() adds to the first one's. write() then writes them all.
    */
   append(bytes: Uint8Array): void {
     this.copyInputUpTo(this.inputLength);
