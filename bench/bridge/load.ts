@@ -2,6 +2,7 @@
  * Load test of `otlp2prw serve` over loopback, next to vmagent as a peer:
  *
  *   npx tsx bench/bridge/load.ts [--points 500] [--connections 8] [--seconds 15] [--engine wasm|js] [--no-vmagent]
+ *                                [--batch-max-delay-ms MS --batch-max-data-points N]   (otlp2prw serve's batching; default off)
  *
  * A fixed-size OTLP protobuf request (bench/workload.ts, `--points` data points) is posted by autocannon
  * over `--connections` keep-alive connections for `--seconds`, to each target in turn:
@@ -36,6 +37,8 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '15' },
     'warmup-seconds': { type: 'string', default: '3' },
     engine: { type: 'string', default: 'wasm' },
+    'batch-max-delay-ms': { type: 'string', default: '0' },
+    'batch-max-data-points': { type: 'string', default: '20000' },
     'no-vmagent': { type: 'boolean', default: false },
   },
 });
@@ -154,7 +157,8 @@ function stopper(child: ChildProcess, cleanup: () => void = () => {}): () => Pro
 
 async function startOtlp2prw(sinkUrl: string): Promise<Target> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN, 'serve', '--listen', `127.0.0.1:${port}`, '--no-grpc', '--remote-write-url', sinkUrl, '--engine', String(flags.engine), '--log-level', 'error'], {
+  const batch = ['--batch-max-delay-ms', String(flags['batch-max-delay-ms']), '--batch-max-data-points', String(flags['batch-max-data-points'])];
+  const child = spawn(process.execPath, [MAIN, 'serve', '--listen', `127.0.0.1:${port}`, '--no-grpc', '--remote-write-url', sinkUrl, '--engine', String(flags.engine), ...batch, '--log-level', 'error'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitHttp(`http://127.0.0.1:${port}/-/ready`);

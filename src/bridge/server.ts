@@ -65,6 +65,14 @@ export interface BridgeOptions {
   walRetryIntervalMs?: number;
   /** Retry-After given with 429/503. Default 5 s. */
   retryAfterSeconds?: number;
+  /**
+   * Exports arriving within `maxDelayMs` of a batch's first one are translated into one builder and
+   * handed to the forwarder as one write (one Remote-Write request per shard and piece instead of one
+   * per export); each is answered once the batch is queued, with its own partial success. A batch also
+   * goes as soon as it holds `maxDataPoints` data points (default 20,000) or 8 MiB of OTLP. Default off:
+   * each export is its own write.
+   */
+  batch?: { maxDelayMs: number; maxDataPoints?: number };
   /** How long close() waits for in-flight requests and the forwarder to drain. Default 30 s. */
   drainTimeoutMs?: number;
   logger?: Logger;
@@ -77,6 +85,27 @@ const BUILDER_POOL_SIZE = 8;
 interface PooledBuilder {
   builder: V2WriteRequestBuilder;
   pool: V2WriteRequestBuilder[];
+}
+
+/** A batch sends once it holds this much OTLP (the fast path takes up to 32 MiB per builder). */
+const BATCH_MAX_BODY_BYTES = 8 << 20;
+const DEFAULT_BATCH_MAX_DATA_POINTS = 20_000;
+
+/** Exports translated into one builder, waiting to be handed to the forwarder together. */
+interface Batch {
+  pooled: PooledBuilder;
+  /** The WAL entries of its exports: settled together by the batch's delivery. */
+  entries: WalEntry[];
+  dataPoints: number;
+  bodyBytes: number;
+  /** Exports added but still writing their WAL entry: the batch waits for them before it goes. */
+  holds: number;
+  /** Whether it is due (full, its delay passed, or the bridge closing); it goes when no export holds it. */
+  due: boolean;
+  timer: NodeJS.Timeout | undefined;
+  /** Settles once the forwarder took the batch (undefined) or refused it (the error). */
+  queued: Promise<unknown>;
+  settleQueued(error: unknown): void;
 }
 
 export class OtlpHttpBridge {
@@ -102,6 +131,9 @@ export class OtlpHttpBridge {
   private walTimer: NodeJS.Timeout | undefined;
   private replaying: Promise<void> | undefined;
   private activeExports = 0;
+  private readonly batching: { maxDelayMs: number; maxDataPoints: number } | undefined;
+  /** The batch exports join now (batching on). */
+  private batch: Batch | undefined;
   private closing = false;
   private closed: Promise<void> | undefined;
 
@@ -116,6 +148,11 @@ export class OtlpHttpBridge {
     this.drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
     this.walRetryIntervalMs = options.walRetryIntervalMs ?? 10_000;
     this.corsOrigins = corsMatchers(options.corsAllowedOrigins);
+    const batch = options.batch;
+    if (batch !== undefined && !(batch.maxDelayMs >= 0 && (batch.maxDataPoints === undefined || batch.maxDataPoints >= 1))) {
+      throw new RangeError('batch: maxDelayMs must be >= 0 and maxDataPoints >= 1');
+    }
+    this.batching = batch === undefined || batch.maxDelayMs === 0 ? undefined : { maxDelayMs: batch.maxDelayMs, maxDataPoints: batch.maxDataPoints ?? DEFAULT_BATCH_MAX_DATA_POINTS };
     const route = (request: IncomingMessage, response: ServerResponse): void => this.route(request, response);
     const tls = options.tls;
     this.scheme = tls === undefined ? 'http' : 'https';
@@ -211,6 +248,8 @@ export class OtlpHttpBridge {
   private async shutdown(drain: boolean): Promise<void> {
     this.closing = true;
     clearInterval(this.walTimer);
+    // Exports waiting in a batch are not answered yet: the batch goes now.
+    if (this.batch !== undefined) this.batchDue(this.batch);
     const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     if (drain) {
@@ -310,6 +349,7 @@ export class OtlpHttpBridge {
   private async accept(body: Uint8Array, encoding: OtlpEncoding): Promise<ExportOutcome> {
     const full = this.forwarder.refusal?.();
     if (full !== undefined) return { accepted: false, status: 429, message: full.message, retryAfterSeconds: full.retryAfterSeconds };
+    if (this.batching !== undefined) return this.acceptIntoBatch(body, encoding, this.batching);
     const pooled = this.takeBuilder();
     const { builder } = pooled;
     try {
@@ -331,14 +371,7 @@ export class OtlpHttpBridge {
       if (stats.series > 0) {
         let entry: WalEntry | undefined;
         if (this.wal !== undefined) {
-          if (!this.wal.hasRoom(body.length)) {
-            return {
-              accepted: false,
-              status: 503,
-              message: `write-ahead log full (${this.wal.bytes} of ${this.wal.maxBytes} bytes, --wal-max-bytes): is the remote-write receiver down?`,
-              retryAfterSeconds: this.retryAfterSeconds,
-            };
-          }
+          if (!this.wal.hasRoom(body.length)) return this.walFull();
           entry = await this.wal.append(body, encoding);
         }
         try {
@@ -346,7 +379,7 @@ export class OtlpHttpBridge {
           this.telemetry.forwardedSeries += result.series;
           this.telemetry.forwardedSamples += result.samples;
           this.telemetry.forwardedHistograms += result.histograms;
-          void result.delivered.then((delivery) => this.settle(entry, delivery));
+          void result.delivered.then((delivery) => this.settle(entry === undefined ? [] : [entry], delivery));
         } catch (error) {
           if (entry !== undefined) await this.wal?.remove(entry);
           if (error instanceof ForwarderFullError) return { accepted: false, status: 429, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
@@ -357,6 +390,89 @@ export class OtlpHttpBridge {
     } finally {
       this.releaseBuilder(pooled);
     }
+  }
+
+  /**
+   * accept() with batching: the export joins the open batch's builder (a bad one is refused alone: add()
+   * leaves the builder as it was), gets its WAL entry, and is answered once the batch is queued.
+   */
+  private async acceptIntoBatch(body: Uint8Array, encoding: OtlpEncoding, batching: { maxDelayMs: number; maxDataPoints: number }): Promise<ExportOutcome> {
+    if (this.wal !== undefined && !this.wal.hasRoom(body.length)) return this.walFull();
+    const batch = (this.batch ??= this.openBatch(batching.maxDelayMs));
+    const { builder } = batch.pooled;
+    const before = builder.stats;
+    try {
+      builder.add(body, encoding);
+    } catch (error) {
+      if (error instanceof OtlpDecodeError || error instanceof TranslationError) return { accepted: false, status: 400, message: error.message };
+      throw error;
+    }
+    const after = builder.stats;
+    const dataPoints = after.dataPoints - before.dataPoints;
+    this.telemetry.receivedDataPoints += dataPoints;
+    const drops = dropsBetween(before.dropped, after.dropped);
+    const rejected = countDropped(drops, this.telemetry.rejectedDataPoints);
+    const message = rejected === 0 ? '' : describeDrops(rejected, drops);
+    if (rejected > 0) this.logger.info('data points not translated', { rejected, reasons: message });
+    // Nothing of its own to send: answered at once.
+    if (after.samples + after.histograms === before.samples + before.histograms) return { accepted: true, rejectedDataPoints: rejected, message };
+    batch.dataPoints += dataPoints;
+    batch.bodyBytes += body.length;
+    batch.holds++;
+    try {
+      if (this.wal !== undefined) batch.entries.push(await this.wal.append(body, encoding));
+    } finally {
+      batch.holds--;
+      if (batch.dataPoints >= batching.maxDataPoints || batch.bodyBytes >= BATCH_MAX_BODY_BYTES) this.batchDue(batch);
+      else if (batch.due && batch.holds === 0) void this.sendBatch(batch);
+    }
+    const refused = await batch.queued;
+    if (refused === undefined) return { accepted: true, rejectedDataPoints: rejected, message };
+    if (refused instanceof ForwarderFullError) return { accepted: false, status: 429, message: refused.message, retryAfterSeconds: refused.retryAfterSeconds };
+    throw refused;
+  }
+
+  private openBatch(maxDelayMs: number): Batch {
+    let settleQueued!: (error: unknown) => void;
+    const queued = new Promise<unknown>((resolve) => (settleQueued = resolve));
+    const batch: Batch = { pooled: this.takeBuilder(), entries: [], dataPoints: 0, bodyBytes: 0, holds: 0, due: false, timer: undefined, queued, settleQueued };
+    batch.timer = setTimeout(() => this.batchDue(batch), maxDelayMs);
+    return batch;
+  }
+
+  /** The batch takes no more exports; it goes once none is still writing its WAL entry. */
+  private batchDue(batch: Batch): void {
+    if (this.batch === batch) this.batch = undefined;
+    clearTimeout(batch.timer);
+    if (batch.due) return;
+    batch.due = true;
+    if (batch.holds === 0) void this.sendBatch(batch);
+  }
+
+  private async sendBatch(batch: Batch): Promise<void> {
+    try {
+      const result = await this.forwarder.write(batch.pooled.builder);
+      this.telemetry.forwardedSeries += result.series;
+      this.telemetry.forwardedSamples += result.samples;
+      this.telemetry.forwardedHistograms += result.histograms;
+      void result.delivered.then((delivery) => this.settle(batch.entries, delivery));
+      batch.settleQueued(undefined);
+    } catch (error) {
+      for (const entry of batch.entries) await this.wal?.remove(entry);
+      batch.settleQueued(error);
+    } finally {
+      this.releaseBuilder(batch.pooled);
+    }
+  }
+
+  private walFull(): ExportOutcome {
+    const wal = this.wal as WriteAheadLog;
+    return {
+      accepted: false,
+      status: 503,
+      message: `write-ahead log full (${wal.bytes} of ${wal.maxBytes} bytes, --wal-max-bytes): is the remote-write receiver down?`,
+      retryAfterSeconds: this.retryAfterSeconds,
+    };
   }
 
   /**
@@ -377,15 +493,16 @@ export class OtlpHttpBridge {
     if (pool.length < BUILDER_POOL_SIZE) pool.push(builder);
   }
 
-  private settle(entry: WalEntry | undefined, delivery: Delivery): void {
+  /** A write's delivery ended: its WAL entries (one per export it holds) go, or wait for the next retry. */
+  private settle(entries: WalEntry[], delivery: Delivery): void {
     this.telemetry.deliveries[delivery.outcome]++;
     if (delivery.outcome === 'failed') {
-      this.logger.warn('remote write failed', { detail: delivery.detail, kept_in_wal: entry !== undefined });
-      if (entry !== undefined) entry.inFlight = false;
+      this.logger.warn('remote write failed', { detail: delivery.detail, kept_in_wal: entries.length > 0 });
+      for (const entry of entries) entry.inFlight = false;
       return;
     }
     if (delivery.outcome === 'rejected') this.logger.warn('remote write rejected by the receiver', { detail: delivery.detail });
-    if (entry !== undefined) void this.wal?.remove(entry);
+    for (const entry of entries) void this.wal?.remove(entry);
   }
 
   /** Sends WAL entries not in flight (left by a previous run, or whose delivery failed), oldest first. */
@@ -419,7 +536,7 @@ export class OtlpHttpBridge {
         }
         const result = await this.forwarder.write(builder);
         this.logger.debug('replayed write-ahead log entry', { file: entry.file, series: result.series });
-        void result.delivered.then((delivery) => this.settle(entry, delivery));
+        void result.delivered.then((delivery) => this.settle([entry], delivery));
       } catch (error) {
         entry.inFlight = false;
         if (error instanceof ForwarderFullError) return; // the next round tries again
@@ -479,6 +596,14 @@ function countDropped(dropped: DropStats, byReason: Record<string, number>): num
     byReason[reason] = (byReason[reason] ?? 0) + count;
   }
   return total;
+}
+
+/** The drops of one add() to a builder: `after` less `before` (its recent reasons: the ones not there before). */
+function dropsBetween(before: DropStats, after: DropStats): DropStats {
+  const points = { ...after.points };
+  for (const reason of Object.keys(points) as Array<keyof DropStats['points']>) points[reason] -= before.points[reason];
+  const seen = new Set(before.recent.map((drop) => JSON.stringify(drop)));
+  return { points, metrics: after.metrics - before.metrics, recent: after.recent.filter((drop) => !seen.has(JSON.stringify(drop))) };
 }
 
 function describeDrops(total: number, dropped: DropStats): string {

@@ -134,6 +134,9 @@ Usage:
         --wal-max-bytes N             503 + Retry-After when the WAL is full (default 1 GiB)
         --drain-timeout-ms MS         on SIGTERM/SIGINT (default 30000)
         --retry-after-seconds N       sent with 429/503 (default 5)
+        --batch-max-delay-ms MS       batch exports arriving within MS into one write, answered once
+                                      it is queued (default 0: each export is its own write)
+        --batch-max-data-points N     a batch goes once it holds N data points (default 20000)
         --log-level debug|info|warn|error, --log-format logfmt|json
         --demo [--demo-interval-ms MS]   also post sample metrics to itself
         --engine wasm|js, and the translation flags above

@@ -45,6 +45,8 @@ export const serveFlags = {
   'wal-max-bytes': { type: 'string' },
   'drain-timeout-ms': { type: 'string' },
   'retry-after-seconds': { type: 'string' },
+  'batch-max-delay-ms': { type: 'string' },
+  'batch-max-data-points': { type: 'string' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
   demo: { type: 'boolean' },
@@ -74,6 +76,8 @@ export interface ServeConfig {
   walMaxBytes: number;
   drainTimeoutMs: number;
   retryAfterSeconds: number;
+  /** Exports batched into one write (BridgeOptions.batch); undefined: off. */
+  batch: { maxDelayMs: number; maxDataPoints: number } | undefined;
   logLevel: LogLevel;
   logFormat: LogFormat;
   demo: boolean;
@@ -262,11 +266,17 @@ export function resolveServeConfig(args: string[], env: NodeJS.ProcessEnv = proc
     walMaxBytes: integer(values, 'wal-max-bytes', 1 << 30),
     drainTimeoutMs: integer(values, 'drain-timeout-ms', 30_000, 0),
     retryAfterSeconds,
+    batch: batchOf(integer(values, 'batch-max-delay-ms', 0, 0), integer(values, 'batch-max-data-points', 20_000)),
     logLevel,
     logFormat,
     demo: values.demo === true,
     demoIntervalMs: integer(values, 'demo-interval-ms', 5_000),
   };
+}
+
+/** --batch-max-delay-ms 0 (the default) turns batching off. */
+function batchOf(maxDelayMs: number, maxDataPoints: number): ServeConfig['batch'] {
+  return maxDelayMs === 0 ? undefined : { maxDelayMs, maxDataPoints };
 }
 
 /** Checks the command line synchronously (a UsageError exits 2), then runs until SIGTERM/SIGINT. */
@@ -301,6 +311,7 @@ async function run(config: ServeConfig, logger: Logger): Promise<void> {
     corsAllowedOrigins: config.corsAllowedOrigins,
     wal,
     retryAfterSeconds: config.retryAfterSeconds,
+    batch: config.batch,
     drainTimeoutMs: config.drainTimeoutMs,
     logger,
   });
@@ -311,6 +322,7 @@ async function run(config: ServeConfig, logger: Logger): Promise<void> {
     receiver: embedded === undefined ? 'remote' : 'embedded (logs what arrives; set --remote-write-url to send to Prometheus)',
     protobuf_message: config.forwarder.protobufMessage ?? 'v2 (RW1 fallback on 415)',
     wal: config.walDir ?? 'off',
+    batch: config.batch === undefined ? 'off' : `${config.batch.maxDelayMs} ms or ${config.batch.maxDataPoints} data points`,
     engine: config.builder.engine,
   });
   const demo = config.demo ? startDemoTraffic(`${bridge.url}${METRICS_PATH}`, config.demoIntervalMs, logger) : undefined;
