@@ -1,12 +1,12 @@
 /**
  * Load test of `otlp2prw serve` over loopback, next to vmagent as a peer:
  *
- *   npx tsx bench/bridge/load.ts [--points 500] [--connections 8] [--seconds 15] [--engine wasm|js] [--no-vmagent]
- *                                [--batch-max-delay-ms MS --batch-max-data-points N]   (otlp2prw serve's batching; default off)
+ *   npx tsx bench/bridge/load.ts [--points 500] [--connections 8] [--seconds 15] [--engine wasm|js] [--no-batch] [--no-vmagent]
  *
  * A fixed-size OTLP protobuf request (bench/workload.ts, `--points` data points) is posted by autocannon
  * over `--connections` keep-alive connections for `--seconds`, to each target in turn:
- * - otlp2prw: `node dist/cli/main.js serve` (run `npm run build` first), POST /v1/metrics;
+ * - otlp2prw: `node dist/cli/main.js serve` (run `npm run build` first), POST /v1/metrics; then again
+ *   with its batching on (--batch-max-delay-ms 50, --batch-max-data-points points x connections), unless --no-batch;
  * - vmagent (Debian sid's victoria-metrics package via scripts/fetch-debian-package.sh, or VMAGENT_BIN):
  *   POST /opentelemetry/v1/metrics, with Prometheus naming and Prometheus Remote-Write (RW1) out.
  * Both forward to the same loopback sink, a separate process answering 204 with
@@ -37,8 +37,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '15' },
     'warmup-seconds': { type: 'string', default: '3' },
     engine: { type: 'string', default: 'wasm' },
-    'batch-max-delay-ms': { type: 'string', default: '0' },
-    'batch-max-data-points': { type: 'string', default: '20000' },
+    'no-batch': { type: 'boolean', default: false },
     'no-vmagent': { type: 'boolean', default: false },
   },
 });
@@ -155,14 +154,20 @@ function stopper(child: ChildProcess, cleanup: () => void = () => {}): () => Pro
   };
 }
 
-async function startOtlp2prw(sinkUrl: string): Promise<Target> {
+/**
+ * `otlp2prw serve`, or with `batch` its batching on: exports within 50 ms, or as many data points as the
+ * connections send at once, become one write.
+ */
+async function startOtlp2prw(sinkUrl: string, batch: boolean): Promise<Target> {
   const port = await freePort();
-  const batch = ['--batch-max-delay-ms', String(flags['batch-max-delay-ms']), '--batch-max-data-points', String(flags['batch-max-data-points'])];
-  const child = spawn(process.execPath, [MAIN, 'serve', '--listen', `127.0.0.1:${port}`, '--no-grpc', '--remote-write-url', sinkUrl, '--engine', String(flags.engine), ...batch, '--log-level', 'error'], {
+  const batchPoints = POINTS * CONNECTIONS;
+  const batchFlags = batch ? ['--batch-max-delay-ms', '50', '--batch-max-data-points', String(batchPoints)] : [];
+  const child = spawn(process.execPath, [MAIN, 'serve', '--listen', `127.0.0.1:${port}`, '--no-grpc', '--remote-write-url', sinkUrl, '--engine', String(flags.engine), ...batchFlags, '--log-level', 'error'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitHttp(`http://127.0.0.1:${port}/-/ready`);
-  return { name: `otlp2prw serve (${flags.engine})`, process: child, otlpUrl: `http://127.0.0.1:${port}/v1/metrics`, stop: stopper(child) };
+  const name = `otlp2prw serve (${flags.engine}${batch ? `, batches of 50 ms or ${batchPoints} points` : ''})`;
+  return { name, process: child, otlpUrl: `http://127.0.0.1:${port}/v1/metrics`, stop: stopper(child) };
 }
 
 function vmagentBinary(): string | undefined {
@@ -339,11 +344,13 @@ async function main(): Promise<void> {
   const reports: TargetReport[] = [];
   let vmagent: string | undefined;
   try {
-    const bridge = await startOtlp2prw(sink.url);
-    try {
-      reports.push(await measure(bridge, sink, body));
-    } finally {
-      await bridge.stop();
+    for (const batch of flags['no-batch'] ? [false] : [false, true]) {
+      const bridge = await startOtlp2prw(sink.url, batch);
+      try {
+        reports.push(await measure(bridge, sink, body));
+      } finally {
+        await bridge.stop();
+      }
     }
     const bin = flags['no-vmagent'] ? undefined : vmagentBinary();
     if (bin !== undefined) {
