@@ -18,6 +18,7 @@ import { type Delivery, type Forwarder, ForwarderFullError } from './forwarder.j
 import { DEFAULT_GRPC_PORT, OtlpGrpcReceiver } from './grpc.js';
 import { type Logger, silentLogger } from './log.js';
 import { CONTENT_TYPES, type OtlpEncoding, exportResponse, rpcCodeFor, statusBody } from './otlp-response.js';
+import { type BatchLimits, ExportBatch } from './export-batch.js';
 import { BridgeTelemetry } from './telemetry.js';
 import type { WalEntry, WriteAheadLog } from './wal.js';
 
@@ -87,26 +88,9 @@ interface PooledBuilder {
   pool: V2WriteRequestBuilder[];
 }
 
-/** A batch sends once it holds this much OTLP (the fast path takes up to 32 MiB per builder). */
+/** A batch goes once it holds this much OTLP (the fast path takes up to 32 MiB per builder). */
 const BATCH_MAX_BODY_BYTES = 8 << 20;
 const DEFAULT_BATCH_MAX_DATA_POINTS = 20_000;
-
-/** Exports translated into one builder, waiting to be handed to the forwarder together. */
-interface Batch {
-  pooled: PooledBuilder;
-  /** The WAL entries of its exports: settled together by the batch's delivery. */
-  entries: WalEntry[];
-  dataPoints: number;
-  bodyBytes: number;
-  /** Exports added but still writing their WAL entry: the batch waits for them before it goes. */
-  holds: number;
-  /** Whether it is due (full, its delay passed, or the bridge closing); it goes when no export holds it. */
-  due: boolean;
-  timer: NodeJS.Timeout | undefined;
-  /** Settles once the forwarder took the batch (undefined) or refused it (the error). */
-  queued: Promise<unknown>;
-  settleQueued(error: unknown): void;
-}
 
 export class OtlpHttpBridge {
   readonly telemetry = new BridgeTelemetry();
@@ -131,9 +115,9 @@ export class OtlpHttpBridge {
   private walTimer: NodeJS.Timeout | undefined;
   private replaying: Promise<void> | undefined;
   private activeExports = 0;
-  private readonly batching: { maxDelayMs: number; maxDataPoints: number } | undefined;
+  private readonly batching: BatchLimits | undefined;
   /** The batch exports join now (batching on). */
-  private batch: Batch | undefined;
+  private batch: ExportBatch | undefined;
   private closing = false;
   private closed: Promise<void> | undefined;
 
@@ -152,7 +136,10 @@ export class OtlpHttpBridge {
     if (batch !== undefined && !(batch.maxDelayMs >= 0 && (batch.maxDataPoints === undefined || batch.maxDataPoints >= 1))) {
       throw new RangeError('batch: maxDelayMs must be >= 0 and maxDataPoints >= 1');
     }
-    this.batching = batch === undefined || batch.maxDelayMs === 0 ? undefined : { maxDelayMs: batch.maxDelayMs, maxDataPoints: batch.maxDataPoints ?? DEFAULT_BATCH_MAX_DATA_POINTS };
+    this.batching =
+      batch === undefined || batch.maxDelayMs === 0
+        ? undefined
+        : { maxDelayMs: batch.maxDelayMs, maxDataPoints: batch.maxDataPoints ?? DEFAULT_BATCH_MAX_DATA_POINTS, maxBodyBytes: BATCH_MAX_BODY_BYTES };
     const route = (request: IncomingMessage, response: ServerResponse): void => this.route(request, response);
     const tls = options.tls;
     this.scheme = tls === undefined ? 'http' : 'https';
@@ -249,7 +236,7 @@ export class OtlpHttpBridge {
     this.closing = true;
     clearInterval(this.walTimer);
     // Exports waiting in a batch are not answered yet: the batch goes now.
-    if (this.batch !== undefined) this.batchDue(this.batch);
+    this.batch?.markDue();
     const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     if (drain) {
@@ -396,10 +383,10 @@ export class OtlpHttpBridge {
    * accept() with batching: the export joins the open batch's builder (a bad one is refused alone: add()
    * leaves the builder as it was), gets its WAL entry, and is answered once the batch is queued.
    */
-  private async acceptIntoBatch(body: Uint8Array, encoding: OtlpEncoding, batching: { maxDelayMs: number; maxDataPoints: number }): Promise<ExportOutcome> {
+  private async acceptIntoBatch(body: Uint8Array, encoding: OtlpEncoding, batching: BatchLimits): Promise<ExportOutcome> {
     if (this.wal !== undefined && !this.wal.hasRoom(body.length)) return this.walFull();
-    const batch = (this.batch ??= this.openBatch(batching.maxDelayMs));
-    const { builder } = batch.pooled;
+    const batch = (this.batch ??= this.openBatch(batching));
+    const { builder } = batch;
     const before = builder.stats;
     try {
       builder.add(body, encoding);
@@ -416,15 +403,12 @@ export class OtlpHttpBridge {
     if (rejected > 0) this.logger.info('data points not translated', { rejected, reasons: message });
     // Nothing of its own to send: answered at once.
     if (after.samples + after.histograms === before.samples + before.histograms) return { accepted: true, rejectedDataPoints: rejected, message };
-    batch.dataPoints += dataPoints;
-    batch.bodyBytes += body.length;
-    batch.holds++;
+    batch.hold(dataPoints, body.length);
+    let entry: WalEntry | undefined;
     try {
-      if (this.wal !== undefined) batch.entries.push(await this.wal.append(body, encoding));
+      if (this.wal !== undefined) entry = await this.wal.append(body, encoding);
     } finally {
-      batch.holds--;
-      if (batch.dataPoints >= batching.maxDataPoints || batch.bodyBytes >= BATCH_MAX_BODY_BYTES) this.batchDue(batch);
-      else if (batch.due && batch.holds === 0) void this.sendBatch(batch);
+      batch.release(entry);
     }
     const refused = await batch.queued;
     if (refused === undefined) return { accepted: true, rejectedDataPoints: rejected, message };
@@ -432,36 +416,31 @@ export class OtlpHttpBridge {
     throw refused;
   }
 
-  private openBatch(maxDelayMs: number): Batch {
-    let settleQueued!: (error: unknown) => void;
-    const queued = new Promise<unknown>((resolve) => (settleQueued = resolve));
-    const batch: Batch = { pooled: this.takeBuilder(), entries: [], dataPoints: 0, bodyBytes: 0, holds: 0, due: false, timer: undefined, queued, settleQueued };
-    batch.timer = setTimeout(() => this.batchDue(batch), maxDelayMs);
-    return batch;
+  private openBatch(batching: BatchLimits): ExportBatch {
+    const pooled = this.takeBuilder();
+    return new ExportBatch(
+      pooled.builder,
+      batching,
+      (batch) => {
+        if (this.batch === batch) this.batch = undefined;
+      },
+      (batch) => this.sendBatch(batch, pooled),
+    );
   }
 
-  /** The batch takes no more exports; it goes once none is still writing its WAL entry. */
-  private batchDue(batch: Batch): void {
-    if (this.batch === batch) this.batch = undefined;
-    clearTimeout(batch.timer);
-    if (batch.due) return;
-    batch.due = true;
-    if (batch.holds === 0) void this.sendBatch(batch);
-  }
-
-  private async sendBatch(batch: Batch): Promise<void> {
+  /** Hands a due batch to the forwarder; throws what refused it (its WAL entries go then). */
+  private async sendBatch(batch: ExportBatch, pooled: PooledBuilder): Promise<void> {
     try {
-      const result = await this.forwarder.write(batch.pooled.builder);
+      const result = await this.forwarder.write(batch.builder);
       this.telemetry.forwardedSeries += result.series;
       this.telemetry.forwardedSamples += result.samples;
       this.telemetry.forwardedHistograms += result.histograms;
       void result.delivered.then((delivery) => this.settle(batch.entries, delivery));
-      batch.settleQueued(undefined);
     } catch (error) {
       for (const entry of batch.entries) await this.wal?.remove(entry);
-      batch.settleQueued(error);
+      throw error;
     } finally {
-      this.releaseBuilder(batch.pooled);
+      this.releaseBuilder(pooled);
     }
   }
 
