@@ -22,6 +22,8 @@ export class ExportBatch {
   readonly entries: WalEntry[] = [];
   /** Settles once the forwarder took the batch (undefined) or refused it (the error). */
   readonly queued: Promise<unknown>;
+  /** Exports in the batch (with something to send). */
+  exports = 0;
   private settleQueued!: (error: unknown) => void;
   private dataPoints = 0;
   private bodyBytes = 0;
@@ -47,6 +49,7 @@ export class ExportBatch {
 
   /** An export added to the builder: counted in until release(). */
   hold(dataPoints: number, bodyBytes: number): void {
+    this.exports++;
     this.dataPoints += dataPoints;
     this.bodyBytes += bodyBytes;
     this.holds++;

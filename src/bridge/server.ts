@@ -435,7 +435,7 @@ export class OtlpHttpBridge {
       this.telemetry.forwardedSeries += result.series;
       this.telemetry.forwardedSamples += result.samples;
       this.telemetry.forwardedHistograms += result.histograms;
-      void result.delivered.then((delivery) => this.settle(batch.entries, delivery));
+      void result.delivered.then((delivery) => this.settle(batch.entries, delivery, batch.exports));
     } catch (error) {
       for (const entry of batch.entries) await this.wal?.remove(entry);
       throw error;
@@ -472,9 +472,12 @@ export class OtlpHttpBridge {
     if (pool.length < BUILDER_POOL_SIZE) pool.push(builder);
   }
 
-  /** A write's delivery ended: its WAL entries (one per export it holds) go, or wait for the next retry. */
-  private settle(entries: WalEntry[], delivery: Delivery): void {
-    this.telemetry.deliveries[delivery.outcome]++;
+  /**
+   * A write's delivery ended: its WAL entries (one per export it holds) go, or wait for the next retry.
+   * The telemetry counts export requests: a batch's delivery is each of its exports'.
+   */
+  private settle(entries: WalEntry[], delivery: Delivery, exports = 1): void {
+    this.telemetry.deliveries[delivery.outcome] += exports;
     if (delivery.outcome === 'failed') {
       this.logger.warn('remote write failed', { detail: delivery.detail, kept_in_wal: entries.length > 0 });
       for (const entry of entries) entry.inFlight = false;

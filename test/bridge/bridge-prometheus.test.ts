@@ -54,14 +54,45 @@ function expectedSeries(job: string): Map<string, number> {
 describe.skipIf(!avail.available)(`OTel JS SDK -> otlp2prw bridge -> Prometheus (${avail.reason})`, () => {
   let prom: PrometheusHandle;
   let bridge: OtlpHttpBridge;
+  /** The same with batching on (--batch-max-delay-ms). */
+  let batching: OtlpHttpBridge;
   beforeAll(async () => {
     prom = await startPrometheus();
     bridge = await startTestBridge(prom.writeUrl);
+    batching = await startTestBridge(prom.writeUrl, { batch: { maxDelayMs: 1_000 } });
   }, 60_000);
   afterAll(async () => {
     await bridge?.close();
+    await batching?.close();
     await prom?.stop();
   });
+
+  /** Waits until Prometheus has every series `job`'s application makes, then checks values and that nothing else came. */
+  async function expectJobSeries(job: string): Promise<void> {
+    const expected = expectedSeries(job);
+    const seriesOf = async (): Promise<Map<string, number>> => {
+      const data = await prom.query(`{job="${job}"}`);
+      const found = new Map<string, number>();
+      for (const { metric, value } of data.result as Array<{ metric: Record<string, string>; value: [number, string] }>) {
+        const { __name__: name, ...labels } = metric;
+        const rendered = Object.keys(labels)
+          .sort()
+          .map((key) => `${key}="${labels[key]}"`)
+          .join(',');
+        found.set(`${name}{${rendered}}`, Number(value[1]));
+      }
+      return found;
+    };
+    let found = new Map<string, number>();
+    const deadline = Date.now() + 20_000;
+    while (found.size < expected.size && Date.now() < deadline) {
+      found = await seriesOf();
+      if (found.size < expected.size) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    for (const [series, value] of expected) expect(found.get(series), series).toBeCloseTo(value, 9);
+    // Nothing else.
+    expect([...found.keys()].sort()).toEqual([...expected.keys()].sort());
+  }
 
   const cases: Array<[string, (url: string) => PushMetricExporter]> = [
     ['OTLP/HTTP protobuf, gzip', (url) => new OtlpProtoExporter({ url, compression: 'gzip' as never })],
@@ -72,29 +103,15 @@ describe.skipIf(!avail.available)(`OTel JS SDK -> otlp2prw bridge -> Prometheus 
     it(`${transport}: every series arrives with its value`, async () => {
       const job = `bridge-${transport.startsWith('OTLP/HTTP protobuf') ? 'proto' : 'json'}`;
       await runApplication(job, makeExporter(`${bridge.url}/v1/metrics`));
-      const expected = expectedSeries(job);
-      const seriesOf = async (): Promise<Map<string, number>> => {
-        const data = await prom.query(`{job="${job}"}`);
-        const found = new Map<string, number>();
-        for (const { metric, value } of data.result as Array<{ metric: Record<string, string>; value: [number, string] }>) {
-          const { __name__: name, ...labels } = metric;
-          const rendered = Object.keys(labels)
-            .sort()
-            .map((key) => `${key}="${labels[key]}"`)
-            .join(',');
-          found.set(`${name}{${rendered}}`, Number(value[1]));
-        }
-        return found;
-      };
-      let found = new Map<string, number>();
-      const deadline = Date.now() + 20_000;
-      while (found.size < expected.size && Date.now() < deadline) {
-        found = await seriesOf();
-        if (found.size < expected.size) await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      for (const [series, value] of expected) expect(found.get(series), series).toBeCloseTo(value, 9);
-      // Nothing else.
-      expect([...found.keys()].sort()).toEqual([...expected.keys()].sort());
+      await expectJobSeries(job);
     }, 60_000);
   }
+
+  it('batching: three applications exporting at once through one batching bridge, every series of each', async () => {
+    const jobs = ['batch-a', 'batch-b', 'batch-c'];
+    await Promise.all(jobs.map((job) => runApplication(job, new OtlpProtoExporter({ url: `${batching.url}/v1/metrics` }))));
+    for (const job of jobs) await expectJobSeries(job);
+    // Deliveries count export requests, batched or not: each application exports on forceFlush and on shutdown.
+    expect(batching.telemetry.deliveries.written).toBe(2 * jobs.length);
+  }, 60_000);
 });
