@@ -406,6 +406,8 @@ export class OtlpHttpBridge {
     batch.hold(dataPoints, body.length);
     let entry: WalEntry | undefined;
     try {
+      // Should the WAL fail here, the export is answered 500 but its series are in the batch and still
+      // go: the client's retry sends them again (at least once, as with a retried delivery).
       if (this.wal !== undefined) entry = await this.wal.append(body, encoding);
     } finally {
       batch.release(entry);
