@@ -83,6 +83,20 @@ describe('fused path: several add() calls on one builder', () => {
     expect(expectSame({}, [a, truncated, c])).toMatchObject({ declined: 1, replayed: 1 });
   });
 
+  it('encode() between adds: each encode writes what is held then, stats.symbols as the general path counts them', () => {
+    const [a, b] = [1, 2].map((seed) => makeWorkload(1000, seed, { withJson: false }).otlpBytes);
+    const wasm = new V2WriteRequestBuilder({ engine: 'wasm' });
+    const js = new V2WriteRequestBuilder({ engine: 'js' });
+    for (const bytes of [a, b]) {
+      const { accepted } = counted(() => wasm.add(bytes));
+      js.add(bytes);
+      expect(accepted).toBe(1);
+      expect(Buffer.from(wasm.encode()).equals(js.encode())).toBe(true);
+      expect(wasm.stats).toEqual(js.stats);
+    }
+    expect(Buffer.from(wasm.encodeSnappy()).equals(js.encodeSnappy())).toBe(true);
+  });
+
   it('after a reset() the next add() begins a new held request', () => {
     const [a, b] = [1, 2].map((seed) => makeWorkload(1000, seed, { withJson: false }).otlpBytes);
     const wasm = new V2WriteRequestBuilder({ engine: 'wasm' });
