@@ -89,12 +89,6 @@ export function addAttribute(at: usize, length: u32): void {
   count++;
 }
 
-/** The point's set (after its attributes), in a batch of its own; NO_SET when declined or memory cannot grow. */
-export function pointSet(): u32 {
-  clearBatch();
-  return preparePointSet(0) ? preparedSet(0) : NO_SET;
-}
-
 /** Whether the batch has room for the pairs of any point. */
 export function batchHasRoom(): bool {
   return mergedCount <= MOST_PAIRS;

@@ -8,7 +8,7 @@ import { BUCKETS, QUANTILES, ensure, start } from './regions';
 import { BOUND_TEXTS, NO_FLOAT_LABEL, QUANTILE_TEXTS, cachedText, isKnownLayout, labelOfFloatAt } from './float-labels';
 import { NO_SET, setWasAdded } from './label-sets';
 import {
-  BATCH_POINTS, addAttribute, batchHasRoom, beginPoint, clearBatch, clearDeclined, declined, pointSet, prefetchBatch, preparePointSet, preparedSet, setPutInName,
+  BATCH_POINTS, addAttribute, batchHasRoom, beginPoint, clearBatch, clearDeclined, declined, prefetchBatch, preparePointSet, preparedSet, setPutInName,
 } from './point-labels';
 import {
   DUPLICATE, ROW_BYTES, addGroupRows, groupRow, groupRows, histogramRoom, histogramSeries, histogramWritten, makeGroup, sampleSeries,
@@ -98,6 +98,7 @@ export function walkMetric(kind: u32, from: usize, to: usize): i32 {
   // Points read and prepared (PENDING), their series not made yet.
   let batched: u32 = 0;
   clearBatch();
+  batchQuantiles = 0;
   while (wire.cursor < outerLimit && !failed && !wire.malformed) {
     const tag = <u32>readVarint();
     if (tag == ((1 << 3) | LEN)) {
@@ -130,6 +131,7 @@ function makeBatch(kind: u32, count: u32): void {
   prefetchBatch(count);
   for (let slot: u32 = 0; slot < count && !failed; slot++) makePoint(kind, slot);
   clearBatch();
+  batchQuantiles = 0;
 }
 
 /** scanData's answers: the data message's last aggregation_temporality (2) and is_monotonic (3), low 32 bits. */
@@ -167,8 +169,8 @@ export function scanData(from: usize, to: usize): i32 {
 }
 
 /**
- * Reads a point. A number or classic histogram point is only prepared in batch slot `slot` (true):
- * its series are made with the batch's (makeBatch). Points of the other types are made at once (false).
+ * Reads a point and prepares it in batch slot `slot` (true): its series are made with the batch's
+ * (makeBatch). False when it was not prepared (declined, or no series to make).
  */
 function point(kind: u32, slot: u32): bool {
   beginPoint();
@@ -178,19 +180,21 @@ function point(kind: u32, slot: u32): bool {
   let prepared = false;
   if (kind == GAUGE || kind == SUM) prepared = numberPoint(slot);
   else if (kind == HISTOGRAM) prepared = histogramPoint(slot);
-  else if (kind == SUMMARY) summaryPoint();
-  else exponentialPoint();
+  else if (kind == SUMMARY) prepared = summaryPoint(slot);
+  else prepared = exponentialPoint(slot);
   if (timeMs < earliest) earliest = timeMs;
   if (timeMs > latest) latest = timeMs;
   return prepared;
 }
 
 /**
- * A prepared point's fields, per batch slot: time i64, start i64, flags u32, whether it has a sum
- * u32, its value (a histogram's count) f64, sum f64, then a histogram's counts and bounds: address
- * u32 and count u32 each.
+ * A prepared point's fields, per batch slot: time i64, start i64, flags u32, at 20 whether it has a
+ * sum u32 (an exponential histogram's scale i32), its value (a histogram's count) f64, sum f64, then
+ * from 40: a classic histogram's counts and bounds, address u32 and count u32 each; a summary's first
+ * quantile in QUANTILES and their count, u32 each; an exponential histogram's zero count u64 and its
+ * positive and negative Buckets' input ranges, u32 each.
  */
-const PENDING_BYTES: usize = 56;
+const PENDING_BYTES: usize = 64;
 const PENDING: usize = memory.data(<i32>(PENDING_BYTES * BATCH_POINTS));
 
 // @ts-ignore: decorator
@@ -218,6 +222,13 @@ function makePoint(kind: u32, slot: u32): void {
   if (set == NO_SET) return;
   if (kind == HISTOGRAM) {
     histogramSeriesOf(set, load<f64>(at, 24), load<u32>(at, 20) != 0, load<f64>(at, 32), <usize>load<u32>(at, 40), load<u32>(at, 44), <usize>load<u32>(at, 48), load<u32>(at, 52));
+  } else if (kind == SUMMARY) summarySeriesOf(set, load<f64>(at, 24), load<f64>(at, 32), load<u32>(at, 40), load<u32>(at, 44));
+  else if (kind == EXPONENTIAL_HISTOGRAM) {
+    positiveFrom = <usize>load<u32>(at, 48);
+    positiveTo = <usize>load<u32>(at, 52);
+    negativeFrom = <usize>load<u32>(at, 56);
+    negativeTo = <usize>load<u32>(at, 60);
+    exponentialSeriesOf(set, <u64>load<f64>(at, 24), load<f64>(at, 32), load<i32>(at, 20), load<u64>(at, 40));
   } else sample(set, nameId(NAME), load<f64>(at, 24));
 }
 
@@ -355,10 +366,17 @@ function histogramSeriesOf(set: u32, count: f64, hasSum: bool, sum: f64, counts:
  */
 let checkedBoundCount: u32 = 0;
 
-/** SummaryDataPoint: attributes 7, start 2, time 3, count 4, sum 5, quantile_values 6, flags 8. */
-function summaryPoint(): void {
+/** Quantiles the batch's summary points put in QUANTILES (16 bytes each: quantile, value). */
+let batchQuantiles: u32 = 0;
+
+/**
+ * SummaryDataPoint: attributes 7, start 2, time 3, count 4, sum 5, quantile_values 6, flags 8. Prepared
+ * in `slot` (point), its quantiles after the batch's others in QUANTILES.
+ */
+function summaryPoint(slot: u32): bool {
   let count: f64 = 0;
   let sum: f64 = 0;
+  const first = batchQuantiles;
   let quantiles: u32 = 0;
   while (wire.cursor < wire.limit && !wire.malformed) {
     const tag = <u32>readVarint();
@@ -368,7 +386,7 @@ function summaryPoint(): void {
     else if (tag == ((5 << 3) | I64)) sum = reinterpret<f64>(readFixed64());
     else if (tag == ((6 << 3) | LEN)) {
       const end = lengthEnd();
-      if (wire.malformed) return;
+      if (wire.malformed) return false;
       const outer = wire.limit;
       setLimit(end);
       let quantile: f64 = 0;
@@ -380,18 +398,27 @@ function summaryPoint(): void {
         else skipField(inner & 7);
       }
       setLimit(outer);
-      if (!ensure(QUANTILES, <u64>(quantiles + 1) << 4)) {
+      if (!ensure(QUANTILES, <u64>(first + quantiles + 1) << 4)) {
         failed = true;
-        return;
+        return false;
       }
-      store<f64>(start(QUANTILES) + (<usize>quantiles << 4), quantile);
-      store<f64>(start(QUANTILES) + (<usize>quantiles << 4), value, 8);
+      const entry = start(QUANTILES) + (<usize>(first + quantiles) << 4);
+      store<f64>(entry, quantile);
+      store<f64>(entry, value, 8);
       quantiles++;
     } else skipField(tag & 7);
   }
-  if (wire.malformed || failed) return;
-  const set = pointSet();
-  if (set == NO_SET) return;
+  if (wire.malformed || failed || !preparePointSet(slot)) return false;
+  batchQuantiles = first + quantiles;
+  const at = keepPoint(slot, count);
+  store<f64>(at, sum, 32);
+  store<u32>(at, first, 40);
+  store<u32>(at, quantiles, 44);
+  return true;
+}
+
+/** The series of a summary point of set `set`: its quantiles are QUANTILES entries [first, first + quantiles). */
+function summarySeriesOf(set: u32, count: f64, sum: f64, first: u32, quantiles: u32): void {
   sample(set, nameId(SUM_NAME), sum);
   sample(set, nameId(COUNT_NAME), count);
   if (quantiles == 0) return;
@@ -403,7 +430,7 @@ function summaryPoint(): void {
   }
   const stale = (flags & NO_RECORDED_VALUE) != 0;
   for (let q: u32 = 0; q < quantiles; q++) {
-    const entry = start(QUANTILES) + (<usize>q << 4);
+    const entry = start(QUANTILES) + (<usize>(first + q) << 4);
     // Distinct `quantile` texts, as for `le` above: strictly increasing quantiles, else declined.
     if (q > 0 && !(load<f64>(entry) > load<f64>(entry - 16))) {
       failed = true;
@@ -430,8 +457,9 @@ let negativeTo: usize = 0;
 /**
  * ExponentialHistogramDataPoint: attributes 1, start 2, time 3, count 4, sum 5, scale 6 (sint32),
  * zero_count 7, positive 8, negative 9, flags 10, exemplars 11, min 12, max 13, zero_threshold 14.
+ * Prepared in `slot` (point): its Buckets are read from the input when its series are made.
  */
-function exponentialPoint(): void {
+function exponentialPoint(slot: u32): bool {
   let count: u64 = 0;
   let sum: f64 = 0;
   let scale: i32 = 0;
@@ -461,15 +489,28 @@ function exponentialPoint(): void {
     } else if (tag == ((11 << 3) | LEN)) failed = true;
     else skipField(tag & 7);
   }
-  if (wire.malformed || failed) return;
+  if (wire.malformed || failed) return false;
   // A scale below -4 drops the metric in the general path; counts beyond 2^53 lose digits there.
   if (scale < MIN_SCALE || count >= MAX_EXACT_COUNT || zeroCount >= MAX_EXACT_COUNT) {
     failed = true;
-    return;
+    return false;
   }
   checkValue(sum);
-  const set = pointSet();
-  if (set == NO_SET || failed) return;
+  if (failed || !preparePointSet(slot)) return false;
+  // count < 2^53: exact as f64.
+  const at = keepPoint(slot, <f64>count);
+  store<i32>(at, scale, 20);
+  store<f64>(at, sum, 32);
+  store<u64>(at, zeroCount, 40);
+  store<u32>(at, <u32>positiveFrom, 48);
+  store<u32>(at, <u32>positiveTo, 52);
+  store<u32>(at, <u32>negativeFrom, 56);
+  store<u32>(at, <u32>negativeTo, 60);
+  return true;
+}
+
+/** The native histogram series of an exponential histogram point of set `set`; its Buckets' input ranges in positiveFrom .. negativeTo. */
+function exponentialSeriesOf(set: u32, count: u64, sum: f64, scale: i32, zeroCount: u64): void {
   // Counts of both sides first, then both layouts after them, in BUCKETS.
   const room = <u64>(positiveTo - positiveFrom) + <u64>(negativeTo - negativeFrom);
   if (!ensure(BUCKETS, room * 8 * 6 + 64)) {
