@@ -116,8 +116,11 @@ export class OtlpHttpBridge {
   private replaying: Promise<void> | undefined;
   private activeExports = 0;
   private readonly batching: BatchLimits | undefined;
-  /** The batch exports join now (batching on). */
-  private batch: ExportBatch | undefined;
+  /**
+   * The batch exports join now (batching on), one per encoding: a JSON export added to a builder that
+   * holds protobuf ones on the fast path would send them all through the general path again.
+   */
+  private readonly batches: Record<OtlpEncoding, ExportBatch | undefined> = { protobuf: undefined, json: undefined };
   private closing = false;
   private closed: Promise<void> | undefined;
 
@@ -236,7 +239,7 @@ export class OtlpHttpBridge {
     this.closing = true;
     clearInterval(this.walTimer);
     // Exports waiting in a batch are not answered yet: the batch goes now.
-    this.batch?.markDue();
+    for (const batch of Object.values(this.batches)) batch?.markDue();
     const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     if (drain) {
@@ -385,7 +388,7 @@ export class OtlpHttpBridge {
    */
   private async acceptIntoBatch(body: Uint8Array, encoding: OtlpEncoding, batching: BatchLimits): Promise<ExportOutcome> {
     if (this.wal !== undefined && !this.wal.hasRoom(body.length)) return this.walFull();
-    const batch = (this.batch ??= this.openBatch(batching));
+    const batch = (this.batches[encoding] ??= this.openBatch(batching, encoding));
     const { builder } = batch;
     const before = builder.stats;
     try {
@@ -418,13 +421,13 @@ export class OtlpHttpBridge {
     throw refused;
   }
 
-  private openBatch(batching: BatchLimits): ExportBatch {
+  private openBatch(batching: BatchLimits, encoding: OtlpEncoding): ExportBatch {
     const pooled = this.takeBuilder();
     return new ExportBatch(
       pooled.builder,
       batching,
       (batch) => {
-        if (this.batch === batch) this.batch = undefined;
+        if (this.batches[encoding] === batch) this.batches[encoding] = undefined;
       },
       (batch) => this.sendBatch(batch, pooled),
     );

@@ -62,6 +62,24 @@ describe('bridge batching (--batch-max-delay-ms)', () => {
     expect(fastPathCounts.accepted - before.accepted).toBeGreaterThanOrEqual(1);
   });
 
+  it('JSON exports batch apart from protobuf ones: the protobuf batch stays on the fast path (no replay)', async () => {
+    const { receiver, bridge } = await setUp({ maxDelayMs: 300 });
+    const before = { ...fastPathCounts };
+    const json = (service: string, value: number) =>
+      fetch(`${bridge.url}/v1/metrics`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(exportRequest(resourceMetrics({ 'service.name': service, 'service.instance.id': 'i-1' }, [{ metrics: [gauge({ name: 'queue.depth' }, [{ value, timeMs: NOW, attributes: { queue: 'a' } }])] }]))),
+      }).then((response) => response.status);
+    const statuses = await Promise.all([post(bridge, exportOf('p1', 1)).then((r) => r.status), json('j1', 2), post(bridge, exportOf('p2', 3)).then((r) => r.status), json('j2', 4)]);
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    await waitFor(() => receiver.series().size >= 4);
+    // One write per encoding; the two protobuf exports joined one fused request and were not replayed.
+    expect(receiver.requests).toHaveLength(2);
+    expect([fastPathCounts.accepted - before.accepted, fastPathCounts.replayed - before.replayed]).toEqual([2, 0]);
+    expect(receiver.series().get('queue_depth{instance="i-1",job="j2",queue="a"}')).toBe(4);
+  });
+
   it('a batch goes at once when it holds maxDataPoints; a later export opens the next one', async () => {
     const { receiver, bridge } = await setUp({ maxDelayMs: 60_000, maxDataPoints: 2 });
     const started = Date.now();
