@@ -261,10 +261,12 @@ export class V2WriteRequestBuilder {
       for (const bytes of requests) this.addProtobuf(bytes);
     } catch (error) {
       // The general path refused what the fast path took (it should not). The general path's part is
-      // dropped; the requests stay held (unless a declined add() left the module's tables unusable).
+      // dropped and the requests stay held: after a declined add() the module's tables also hold part
+      // of that request, so they are made again from the held requests.
       this.series.reset();
       this.engine.reset();
       this.assembler.setsChanged();
+      if (!this.fused.intact) this.refillFused(requests);
       this.requests = held.requests;
       this.dataPoints = held.dataPoints;
       throw error;
@@ -272,6 +274,14 @@ export class V2WriteRequestBuilder {
     this.holdsFused = false;
     // The general path's encode would have left its symbols in the engine (stats().symbols).
     if (this.fusedEncoded) this.symbolizeAll();
+  }
+
+  /** The fused path's tables made again from the held requests (they were taken before, so they are again). */
+  private refillFused(requests: Uint8Array[]): void {
+    this.holdsFused = false;
+    for (const bytes of requests) {
+      if (!this.tryFused(bytes)) throw new Error('the fast path declined a request it had taken');
+    }
   }
 
   /** maxRequestBytes, before decoding. A parsed JSON object has no byte size and is not measured. */

@@ -103,6 +103,11 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   private readonly requestStarts: number[] = [];
   /** Whether the request being added was appended (its start is the last of requestStarts). */
   private appending = false;
+  /**
+   * Whether the module's tables hold exactly the held requests: false after a declined append, which
+   * left part of its series there (until the next begin()).
+   */
+  intact = true;
   /** The request's bytes, copied into the module as the decoder reaches them (copyInputUpTo). */
   private input: Uint8Array = new Uint8Array(0);
   private inputCopied = 0;
@@ -143,6 +148,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     this.requestStarts.length = 0;
     this.requestStarts.push(0);
     this.appending = false;
+    this.intact = true;
     this.input = bytes;
     this.inputCopied = 0;
   }
@@ -194,6 +200,7 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     this.input = new Uint8Array(0);
     if (this.appending) {
       this.appending = false;
+      this.intact = false;
       this.inputLength = this.requestStarts.pop() as number;
       this.inputCopied = Math.min(this.inputCopied, this.inputLength);
       this.base = this.requestStarts[this.requestStarts.length - 1];

@@ -97,6 +97,27 @@ describe('fused path: several add() calls on one builder', () => {
     expect(Buffer.from(wasm.encodeSnappy()).equals(js.encodeSnappy())).toBe(true);
   });
 
+  it('a replay the general path refuses after a declined add() keeps exactly the held requests (nothing accepted is lost)', () => {
+    const [a, b] = [1, 2].map((seed) => makeWorkload(1000, seed, { withJson: false }).otlpBytes);
+    // b's series (new), then a's again (held): the fast path takes part of it before it declines.
+    const partly = new Uint8Array([...b, ...a]);
+    const wasm = new V2WriteRequestBuilder({ engine: 'wasm' });
+    wasm.add(a);
+    const general = wasm as unknown as { addProtobuf(bytes: Uint8Array): unknown };
+    const addProtobuf = general.addProtobuf;
+    general.addProtobuf = () => {
+      throw new Error('refused');
+    };
+    const attempt = counted(() => expect(() => wasm.add(partly)).toThrow('refused'));
+    general.addProtobuf = addProtobuf;
+    expect(attempt.declined).toBe(1);
+    const js = new V2WriteRequestBuilder({ engine: 'js' }).add(a);
+    expect(wasm.stats).toEqual(js.stats);
+    expect(Buffer.from(wasm.encode()).equals(js.encode())).toBe(true);
+    // And it goes on as the general path does.
+    expect(Buffer.from(wasm.add(partly).encode()).equals(js.add(partly).encode())).toBe(true);
+  });
+
   it('after a reset() the next add() begins a new held request', () => {
     const [a, b] = [1, 2].map((seed) => makeWorkload(1000, seed, { withJson: false }).otlpBytes);
     const wasm = new V2WriteRequestBuilder({ engine: 'wasm' });
