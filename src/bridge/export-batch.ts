@@ -20,11 +20,11 @@ export interface BatchLimits {
 export class ExportBatch {
   /** The WAL entries of its exports: settled together by the batch's delivery. */
   readonly entries: WalEntry[] = [];
-  /** Settles once the forwarder took the batch (undefined) or refused it (the error). */
-  readonly queued: Promise<unknown>;
+  /** Settles once the batch was sent: with what `send` returned, or what it threw. */
+  readonly queued: Promise<{ result: unknown } | { error: unknown }>;
   /** Exports in the batch (with something to send). */
   exports = 0;
-  private settleQueued!: (error: unknown) => void;
+  private settleQueued!: (outcome: { result: unknown } | { error: unknown }) => void;
   private dataPoints = 0;
   private bodyBytes = 0;
   /** Exports counted in but still writing their WAL entry. */
@@ -34,14 +34,13 @@ export class ExportBatch {
   private readonly timer: NodeJS.Timeout;
 
   /**
-   * `onDue` runs once, when the batch stops taking exports; `send` hands it to the forwarder (it throws
-   * what refused it).
+   * `onDue` runs once, when the batch stops taking exports; `send` hands it to the forwarder.
    */
   constructor(
     readonly builder: V2WriteRequestBuilder,
     private readonly limits: BatchLimits,
     private readonly onDue: (batch: ExportBatch) => void,
-    private readonly send: (batch: ExportBatch) => Promise<void>,
+    private readonly send: (batch: ExportBatch) => Promise<unknown>,
   ) {
     this.queued = new Promise((resolve) => (this.settleQueued = resolve));
     this.timer = setTimeout(() => this.markDue(), limits.maxDelayMs);
@@ -77,8 +76,8 @@ export class ExportBatch {
     if (!this.due || this.holds > 0 || this.sent) return;
     this.sent = true;
     this.send(this).then(
-      () => this.settleQueued(undefined),
-      (error: unknown) => this.settleQueued(error),
+      (result) => this.settleQueued({ result }),
+      (error: unknown) => this.settleQueued({ error }),
     );
   }
 }

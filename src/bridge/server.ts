@@ -82,6 +82,10 @@ export interface BridgeOptions {
 /** Builders are reused (they keep buffers and WASM memory); a few cover the concurrency an SDK fleet makes. */
 const BUILDER_POOL_SIZE = 8;
 
+type RefusedExport = Extract<ExportOutcome, { accepted: false }>;
+/** An export added to a builder: its own partial success, its data points, and whether it added samples. */
+type AddedExport = Extract<ExportOutcome, { accepted: true }> & { dataPoints: number; sends: boolean };
+
 /** A builder taken from a pool, with the pool it goes back to. */
 interface PooledBuilder {
   builder: V2WriteRequestBuilder;
@@ -343,42 +347,66 @@ export class OtlpHttpBridge {
     const pooled = this.takeBuilder();
     const { builder } = pooled;
     try {
-      try {
-        // The bytes, not a decoded request: while RW2 is sent, a protobuf export takes the wasm engine's fast path.
-        builder.add(body, encoding);
-      } catch (error) {
-        if (error instanceof OtlpDecodeError) return { accepted: false, status: 400, message: error.message };
-        // onInvalidMetric 'reject': the whole request fails, as Prometheus >= 3.7 answers 400.
-        if (error instanceof TranslationError) return { accepted: false, status: 400, message: error.message };
-        throw error;
-      }
-      const stats = builder.stats;
-      this.telemetry.receivedDataPoints += stats.dataPoints;
-      const rejected = countDropped(stats.dropped, this.telemetry.rejectedDataPoints);
-      const message = rejected === 0 ? '' : describeDrops(rejected, stats.dropped);
-      if (rejected > 0) this.logger.info('data points not translated', { rejected, reasons: message });
-
-      if (stats.series > 0) {
+      const added = this.addExport(builder, body, encoding);
+      if (!added.accepted) return added;
+      const { rejectedDataPoints, message } = added;
+      if (builder.stats.series > 0) {
         let entry: WalEntry | undefined;
         if (this.wal !== undefined) {
           if (!this.wal.hasRoom(body.length)) return this.walFull();
           entry = await this.wal.append(body, encoding);
         }
-        try {
-          const result = await this.forwarder.write(builder);
-          this.telemetry.forwardedSeries += result.series;
-          this.telemetry.forwardedSamples += result.samples;
-          this.telemetry.forwardedHistograms += result.histograms;
-          void result.delivered.then((delivery) => this.settle(entry === undefined ? [] : [entry], delivery));
-        } catch (error) {
-          if (entry !== undefined) await this.wal?.remove(entry);
-          if (error instanceof ForwarderFullError) return { accepted: false, status: 429, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
-          throw error;
-        }
+        const refused = await this.forward(builder, entry === undefined ? [] : [entry], 1);
+        if (refused !== undefined) return refused;
       }
-      return { accepted: true, rejectedDataPoints: rejected, message };
+      return { accepted: true, rejectedDataPoints, message };
     } finally {
       this.releaseBuilder(pooled);
+    }
+  }
+
+  /**
+   * Adds one export to `builder`: a 400 for what cannot be decoded or translated (add() leaves the
+   * builder as it was), else its own partial success (the drops of this add) and whether it added
+   * anything to send.
+   */
+  private addExport(builder: V2WriteRequestBuilder, body: Uint8Array, encoding: OtlpEncoding): RefusedExport | AddedExport {
+    const before = builder.stats;
+    try {
+      // The bytes, not a decoded request: while RW2 is sent, a protobuf export takes the wasm engine's fast path.
+      builder.add(body, encoding);
+    } catch (error) {
+      // onInvalidMetric 'reject': the whole request fails, as Prometheus >= 3.7 answers 400.
+      if (error instanceof OtlpDecodeError || error instanceof TranslationError) return { accepted: false, status: 400, message: error.message };
+      throw error;
+    }
+    const after = builder.stats;
+    const dataPoints = after.dataPoints - before.dataPoints;
+    this.telemetry.receivedDataPoints += dataPoints;
+    const drops = dropsBetween(before.dropped, after.dropped);
+    const rejectedDataPoints = countDropped(drops, this.telemetry.rejectedDataPoints);
+    const message = rejectedDataPoints === 0 ? '' : describeDrops(rejectedDataPoints, drops);
+    if (rejectedDataPoints > 0) this.logger.info('data points not translated', { rejected: rejectedDataPoints, reasons: message });
+    const sends = after.samples + after.histograms > before.samples + before.histograms;
+    return { accepted: true, rejectedDataPoints, message, dataPoints, sends };
+  }
+
+  /**
+   * Queues the builder's series with the forwarder; its delivery settles `entries` (the WAL entries of
+   * its `exports` exports). A 429 when the forwarder is full (the entries go then).
+   */
+  private async forward(builder: V2WriteRequestBuilder, entries: WalEntry[], exports: number): Promise<RefusedExport | undefined> {
+    try {
+      const result = await this.forwarder.write(builder);
+      this.telemetry.forwardedSeries += result.series;
+      this.telemetry.forwardedSamples += result.samples;
+      this.telemetry.forwardedHistograms += result.histograms;
+      void result.delivered.then((delivery) => this.settle(entries, delivery, exports));
+      return undefined;
+    } catch (error) {
+      for (const entry of entries) await this.wal?.remove(entry);
+      if (error instanceof ForwarderFullError) return { accepted: false, status: 429, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+      throw error;
     }
   }
 
@@ -389,23 +417,11 @@ export class OtlpHttpBridge {
   private async acceptIntoBatch(body: Uint8Array, encoding: OtlpEncoding, batching: BatchLimits): Promise<ExportOutcome> {
     if (this.wal !== undefined && !this.wal.hasRoom(body.length)) return this.walFull();
     const batch = (this.batches[encoding] ??= this.openBatch(batching, encoding));
-    const { builder } = batch;
-    const before = builder.stats;
-    try {
-      builder.add(body, encoding);
-    } catch (error) {
-      if (error instanceof OtlpDecodeError || error instanceof TranslationError) return { accepted: false, status: 400, message: error.message };
-      throw error;
-    }
-    const after = builder.stats;
-    const dataPoints = after.dataPoints - before.dataPoints;
-    this.telemetry.receivedDataPoints += dataPoints;
-    const drops = dropsBetween(before.dropped, after.dropped);
-    const rejected = countDropped(drops, this.telemetry.rejectedDataPoints);
-    const message = rejected === 0 ? '' : describeDrops(rejected, drops);
-    if (rejected > 0) this.logger.info('data points not translated', { rejected, reasons: message });
+    const added = this.addExport(batch.builder, body, encoding);
+    if (!added.accepted) return added;
+    const { rejectedDataPoints, message, dataPoints } = added;
     // Nothing of its own to send: answered at once.
-    if (after.samples + after.histograms === before.samples + before.histograms) return { accepted: true, rejectedDataPoints: rejected, message };
+    if (!added.sends) return { accepted: true, rejectedDataPoints, message };
     batch.hold(dataPoints, body.length);
     let entry: WalEntry | undefined;
     try {
@@ -415,10 +431,9 @@ export class OtlpHttpBridge {
     } finally {
       batch.release(entry);
     }
-    const refused = await batch.queued;
-    if (refused === undefined) return { accepted: true, rejectedDataPoints: rejected, message };
-    if (refused instanceof ForwarderFullError) return { accepted: false, status: 429, message: refused.message, retryAfterSeconds: refused.retryAfterSeconds };
-    throw refused;
+    const queued = await batch.queued;
+    if ('error' in queued) throw queued.error;
+    return (queued.result as RefusedExport | undefined) ?? { accepted: true, rejectedDataPoints, message };
   }
 
   private openBatch(batching: BatchLimits, encoding: OtlpEncoding): ExportBatch {
@@ -433,17 +448,10 @@ export class OtlpHttpBridge {
     );
   }
 
-  /** Hands a due batch to the forwarder; throws what refused it (its WAL entries go then). */
-  private async sendBatch(batch: ExportBatch, pooled: PooledBuilder): Promise<void> {
+  /** Hands a due batch to the forwarder: undefined, or the 429 its exports get. */
+  private async sendBatch(batch: ExportBatch, pooled: PooledBuilder): Promise<RefusedExport | undefined> {
     try {
-      const result = await this.forwarder.write(batch.builder);
-      this.telemetry.forwardedSeries += result.series;
-      this.telemetry.forwardedSamples += result.samples;
-      this.telemetry.forwardedHistograms += result.histograms;
-      void result.delivered.then((delivery) => this.settle(batch.entries, delivery, batch.exports));
-    } catch (error) {
-      for (const entry of batch.entries) await this.wal?.remove(entry);
-      throw error;
+      return await this.forward(batch.builder, batch.entries, batch.exports);
     } finally {
       this.releaseBuilder(pooled);
     }

@@ -97,8 +97,6 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
   private inputAt = 0;
   /** Bytes of input: the held requests', one after another, and the one being added. */
   private inputLength = 0;
-  /** Where the request being added starts in the input (the decoder's offsets are its own). */
-  private base = 0;
   /** Where each held request starts in the input, and the one being added. */
   private readonly requestStarts: number[] = [];
   /** Whether the request being added was appended (its start is the last of requestStarts). */
@@ -144,7 +142,6 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     if (at === 0) throw new FastPathDeclinedError('out of memory');
     this.inputAt = at;
     this.inputLength = bytes.length;
-    this.base = 0;
     this.requestStarts.length = 0;
     this.requestStarts.push(0);
     this.appending = false;
@@ -164,12 +161,16 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     if (at === 0) throw new FastPathDeclinedError('out of memory');
     this.inputAt = at;
     this.inputLength = base + bytes.length;
-    this.base = base;
     this.requestStarts.push(base);
     this.appending = true;
     this.input = bytes;
     this.inputCopied = base;
     this.checkedContext = NOT_CHECKED;
+  }
+
+  /** Where the request being added (or the last one held) starts in the input: the decoder's offsets are its own. */
+  private get base(): number {
+    return this.requestStarts[this.requestStarts.length - 1];
   }
 
   /** Input bytes of the requests held (begun or appended and finished). */
@@ -186,7 +187,8 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
     if (end <= this.inputCopied) return;
     const from = this.inputCopied;
     const to = Math.min(this.inputLength, Math.max(end, from + INPUT_CHUNK_BYTES));
-    new Uint8Array(this.wasm.memory.buffer, this.inputAt + from, to - from).set(this.input.subarray(from - this.base, to - this.base));
+    const base = this.base;
+    new Uint8Array(this.wasm.memory.buffer, this.inputAt + from, to - from).set(this.input.subarray(from - base, to - base));
     this.inputCopied = to;
   }
 
@@ -203,7 +205,6 @@ export class FusedRequest implements SeriesSink, PointBytesWalker, FusedImportHa
       this.intact = false;
       this.inputLength = this.requestStarts.pop() as number;
       this.inputCopied = Math.min(this.inputCopied, this.inputLength);
-      this.base = this.requestStarts[this.requestStarts.length - 1];
     }
   }
 

@@ -9,7 +9,7 @@ import type {
 } from '@opentelemetry/sdk-metrics';
 import { MAX_UTF8_BYTES_PER_CODE_UNIT, writeUtf8 } from '../engine/utf8.js';
 import { WireType } from '../protobuf/reader.js';
-import { ProtoWriter, varint32Size } from '../protobuf/writer.js';
+import { ProtoWriter, negativeInt64Halves, varint32Size } from '../protobuf/writer.js';
 import { MAX_ANY_VALUE_DEPTH } from './decode-protobuf-common.js';
 import { decodeExportMetricsRequest } from './decode-protobuf.js';
 import { OtlpDecodeError, OtlpErrorCode } from './errors.js';
@@ -563,14 +563,4 @@ function writeUint64Varint(out: ProtoWriter, value: number): void {
     const [low, high] = negativeInt64Halves(value);
     out.varint64(low, high);
   }
-}
-
-/** The serializer's two's complement of a negative number's magnitude, as [low, high] (rare path). */
-function negativeInt64Halves(value: number): [number, number] {
-  const abs = Math.abs(value);
-  let low = ~(abs >>> 0) >>> 0;
-  let high = ~((abs / TWO_POW_32) >>> 0) >>> 0;
-  low = (low + 1) >>> 0;
-  if (low === 0) high = (high + 1) >>> 0;
-  return [low, high];
 }

@@ -71,26 +71,11 @@ export class ProtoWriter {
       this.varint32(value);
       return;
     }
-    let lo: number;
-    let hi: number;
-    if (value >= 0) {
-      lo = value >>> 0;
-      hi = Math.floor(value / 4294967296) >>> 0;
-    } else {
-      // Two's complement of the magnitude.
-      const magnitude = -value;
-      let mlo = magnitude >>> 0;
-      let mhi = Math.floor(magnitude / 4294967296) >>> 0;
-      mlo = ~mlo >>> 0;
-      mhi = ~mhi >>> 0;
-      if (mlo === 0xffffffff) {
-        mlo = 0;
-        mhi = (mhi + 1) >>> 0;
-      } else mlo += 1;
-      lo = mlo;
-      hi = mhi;
+    if (value >= 0) this.varint64(value >>> 0, Math.floor(value / 4294967296) >>> 0);
+    else {
+      const [lo, hi] = negativeInt64Halves(value);
+      this.varint64(lo, hi);
     }
-    this.varint64(lo, hi);
   }
 
   /** A sint64 (zigzag) from a JS number exact below 2^53 in magnitude. */
@@ -211,6 +196,19 @@ export class ProtoWriter {
     }
     this.buf[pos] = value;
   }
+}
+
+/**
+ * A negative number as 64-bit two's complement halves [low, high]: the complement of its magnitude's
+ * halves (each truncated to 32 bits) plus one. Fractions are truncated toward zero.
+ */
+export function negativeInt64Halves(value: number): [number, number] {
+  const magnitude = -value;
+  let low = ~(magnitude >>> 0) >>> 0;
+  let high = ~(Math.floor(magnitude / 4294967296) >>> 0) >>> 0;
+  low = (low + 1) >>> 0;
+  if (low === 0) high = (high + 1) >>> 0;
+  return [low, high];
 }
 
 export function varint32Size(value: number): number {

@@ -6,7 +6,7 @@ import type { WalEntry } from '../../src/bridge/wal.js';
 
 const entry = (sequence: number): WalEntry => ({ sequence, file: `${sequence}.pb`, format: 'protobuf', size: 1, inFlight: true });
 
-function batchOf(limits: { maxDelayMs?: number; maxDataPoints?: number; maxBodyBytes?: number }, send: (batch: ExportBatch) => Promise<void> = async () => {}) {
+function batchOf(limits: { maxDelayMs?: number; maxDataPoints?: number; maxBodyBytes?: number }, send: (batch: ExportBatch) => Promise<unknown> = async () => undefined) {
   const calls = { due: 0, sent: 0 };
   const batch = new ExportBatch(
     new V2WriteRequestBuilder({ engine: 'js' }),
@@ -34,7 +34,7 @@ describe('ExportBatch', () => {
     expect(calls).toEqual({ due: 1, sent: 0 });
     batch.release(undefined);
     expect(calls).toEqual({ due: 1, sent: 1 });
-    expect(await batch.queued).toBeUndefined();
+    expect(await batch.queued).toEqual({ result: undefined });
     batch.markDue();
     expect(calls).toEqual({ due: 1, sent: 1 });
     expect(batch.entries.map((e) => e.sequence)).toEqual([1, 2]);
@@ -57,14 +57,15 @@ describe('ExportBatch', () => {
     expect(byDelay.calls).toEqual({ due: 1, sent: 1 });
   });
 
-  it('queued settles with what refused the batch', async () => {
+  it('queued settles with what sending returned, or threw', async () => {
     const refusal = new Error('queue full');
-    const { batch } = batchOf({}, async () => {
+    const threw = batchOf({}, async () => {
       throw refusal;
-    });
-    batch.hold(1, 1);
-    batch.release(undefined);
-    batch.markDue();
-    expect(await batch.queued).toBe(refusal);
+    }).batch;
+    threw.markDue();
+    expect(await threw.queued).toEqual({ error: refusal });
+    const returned = batchOf({}, async () => 'a 429').batch;
+    returned.markDue();
+    expect(await returned.queued).toEqual({ result: 'a 429' });
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { OtlpDecodeError, TranslationError, V2WriteRequestBuilder, readWriteRequest } from '../../src/index.js';
 import { decodeExportMetricsRequest } from '../../src/otlp/decode-protobuf.js';
 import { exportRequest, gauge, resourceMetrics, sum } from '../support/otlp.js';
-import { decodeRw1, decodeRw2, encodeOtlp } from '../support/proto.js';
+import { decodeRw1, decodeRw2, encodeOtlp, varintBytes as varint } from '../support/proto.js';
 
 const T = 1_764_000_000_000;
 const ENGINES = ['wasm', 'js'] as const;
@@ -213,13 +213,3 @@ describe('engines produce byte-identical requests (property)', () => {
     );
   });
 });
-
-function varint(value: number): number[] {
-  const bytes: number[] = [];
-  while (value > 0x7f) {
-    bytes.push((value % 128) | 0x80);
-    value = Math.floor(value / 128);
-  }
-  bytes.push(value);
-  return bytes;
-}

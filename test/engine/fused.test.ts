@@ -11,7 +11,7 @@ import { fastPathCounts } from '../../src/engine/fused-request.js';
 import { makeWorkload } from '../../bench/workload.js';
 import { builderOptions, otlpRequest } from '../fuzz/arbitraries.js';
 import { FUZZ_TIMEOUT_MS, runs } from '../fuzz/config.js';
-import { encodeOtlp } from '../support/proto.js';
+import { encodeOtlp, varintBytes as varint } from '../support/proto.js';
 import { acceptable } from './fused-requests.js';
 
 type Outcome = { error: string } | { encoded: Uint8Array; snappy: Uint8Array; stats: string };
@@ -32,16 +32,6 @@ function expectSameOutcome(options: BuilderOptions, bytes: Uint8Array): void {
   const fast = outcome('wasm', options, bytes);
   const general = outcome('js', options, bytes);
   expect(fast).toEqual(general);
-}
-
-function varint(value: number): number[] {
-  const bytes: number[] = [];
-  while (value > 0x7f) {
-    bytes.push((value & 0x7f) | 0x80);
-    value = Math.floor(value / 128);
-  }
-  bytes.push(value);
-  return bytes;
 }
 
 function delta<T>(run: () => T): { result: T; accepted: number; declined: number } {

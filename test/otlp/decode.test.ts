@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OtlpDecodeError } from '../../src/otlp/errors.js';
 import { decodeExportMetricsRequestJson } from '../../src/otlp/decode-json.js';
 import { decodeExportMetricsRequest } from '../../src/otlp/decode-protobuf.js';
-import { encodeOtlp } from '../support/proto.js';
+import { encodeOtlp, varintBytes } from '../support/proto.js';
 import { exportRequest, gauge, resourceMetrics, sum } from '../support/otlp.js';
 
 const T = 1_764_000_000_000;
@@ -161,7 +161,7 @@ describe('bad protobuf input raises OtlpDecodeError naming where', () => {
     for (let i = 0; i < 40; i++) value = { kvlistValue: { values: [{ key: 'k', value }] } };
     const request = { resourceMetrics: [{ resource: { attributes: [{ key: 'deep', value }] } }] };
     // protobufjs refuses to encode this deep, so the bytes are put together by hand.
-    const message = (field: number, body: Uint8Array) => new Uint8Array([(field << 3) | 2, ...lengthPrefix(body.length), ...body]);
+    const message = (field: number, body: Uint8Array) => new Uint8Array([(field << 3) | 2, ...varintBytes(body.length), ...body]);
     let anyValueBytes = message(1, new TextEncoder().encode('leaf'));
     for (let i = 0; i < 40; i++) {
       const keyValue = new Uint8Array([...message(1, new TextEncoder().encode('k')), ...message(2, anyValueBytes)]);
@@ -284,24 +284,9 @@ describe('bad JSON input raises OtlpDecodeError naming where', () => {
   });
 });
 
-function lengthPrefix(length: number): number[] {
-  const bytes: number[] = [];
-  while (length > 0x7f) {
-    bytes.push((length & 0x7f) | 0x80);
-    length >>>= 7;
-  }
-  bytes.push(length);
-  return bytes;
-}
-
 describe('explicit bounds: points with the same bounds bytes share one frozen array', () => {
   /** Minimal hand encoding (field numbers from metrics.proto), so a field can arrive in several pieces. */
-  const varint = (n: number): number[] => {
-    const out: number[] = [];
-    for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
-    out.push(n);
-    return out;
-  };
+  const varint = varintBytes;
   const len = (field: number, bytes: number[]): number[] => [...varint((field << 3) | 2), ...varint(bytes.length), ...bytes];
   const doubles = (values: number[]): number[] => values.flatMap((v) => Array.from(new Uint8Array(new Float64Array([v]).buffer)));
   const oneDouble = (field: number, value: number): number[] => [...varint((field << 3) | 1), ...doubles([value])];

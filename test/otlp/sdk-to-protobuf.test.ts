@@ -431,6 +431,8 @@ describe('hand-built ResourceMetrics: the wire conversions are mirrored exactly'
       expect(equalBytes(bytes, new SdkMetricsEncoder().encode(rm(from)))).toBe(true);
     }
     expect(decodeExportMetricsRequest(fresh.encode(rm(3_000)))).toStrictEqual(viaProtobuf(rm(3_000)).request);
+    // Without the bound the exports above would have left 36,001 entries.
+    expect((fresh as unknown as { cachedKeyValues: number }).cachedKeyValues).toBeLessThanOrEqual(16_384);
   }, 30_000);
 
   it('an attributes object written before is written again as it is now (mutated, reordered, non-scalar)', () => {

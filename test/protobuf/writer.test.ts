@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WireType } from '../../src/protobuf/reader.js';
 import { ProtoWriter } from '../../src/protobuf/writer.js';
+import { varintBytes as varint } from '../support/proto.js';
 
 interface Message {
   wide: boolean;
@@ -34,16 +35,6 @@ const message = messageOf(3);
 
 function bytesOf(length: number, seed: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
-}
-
-function varint(value: number): number[] {
-  const out: number[] = [];
-  while (value > 0x7f) {
-    out.push((value & 0x7f) | 0x80);
-    value >>>= 7;
-  }
-  out.push(value);
-  return out;
 }
 
 /** Field 1 holding `m`, encoded without ProtoWriter. */

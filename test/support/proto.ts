@@ -97,6 +97,20 @@ function encodeWith(t: protobuf.Type, obj: object): Uint8Array {
 }
 
 /**
+ * A protobuf varint of a non-negative integer (exact up to 2^53), written here rather than with
+ * src/protobuf so that tests building wire bytes by hand do not depend on the code they test.
+ */
+export function varintBytes(value: number): number[] {
+  const bytes: number[] = [];
+  while (value > 0x7f) {
+    bytes.push((value % 128) | 0x80);
+    value = Math.floor(value / 128);
+  }
+  bytes.push(value);
+  return bytes;
+}
+
+/**
  * Encode an `ExportMetricsServiceRequest` from a plain object in camelCase (`resourceMetrics`,
  * `timeUnixNano`...). 64-bit fields accept number, bigint, decimal string or Long; bytes accept
  * Uint8Array (or base64 strings); enums accept numbers or names.
